@@ -1,0 +1,5 @@
+import neostandard from 'neostandard'
+
+export default [
+  ...neostandard({ ts: true, ignores: ['**/dist/**', '**/coverage/**', '.tools/**', 'e2e/test-results/**', 'e2e/playwright-report/**', '**/static/vendor/**'] }),
+]

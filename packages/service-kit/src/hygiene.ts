@@ -1,0 +1,52 @@
+import fp from 'fastify-plugin'
+import FindMyWay, { type HTTPMethod } from 'find-my-way'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+
+export interface HygieneOptions {
+  /** Body and content type of a 404; each upstream service answered differently. */
+  notFound?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply
+}
+
+const METHODS: HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']
+
+/**
+ * Error and not-found handling for every service:
+ * - a 5xx never shows internals (the error is logged, the client gets a generic body);
+ * - a 4xx says what was wrong;
+ * - a path that exists under another method gets 405 with `Allow`, never a hang or a 500.
+ */
+async function hygiene (app: FastifyInstance, opts: HygieneOptions): Promise<void> {
+  // Our own index of routes, to tell "wrong method" (405) from "no such path" (404).
+  const routes = FindMyWay()
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method]
+    for (const method of methods) {
+      if (METHODS.includes(method as HTTPMethod) && !routes.hasRoute(method as HTTPMethod, route.url)) {
+        routes.on(method as HTTPMethod, route.url, () => {})
+      }
+    }
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/'
+    const allowed = METHODS.filter((m) => routes.find(m, path) !== null)
+    if (allowed.length > 0) {
+      return reply.code(405).header('allow', allowed.join(', ')).type('application/json')
+        .send({ error: `method ${request.method} not allowed` })
+    }
+    if (opts.notFound) return opts.notFound(request, reply)
+    return reply.code(404).type('application/json').send({ error: 'not found' })
+  })
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed')
+      return reply.code(status).type('application/json').send({ error: 'internal server error' })
+    }
+    request.log.info({ code: error.code, status }, 'request rejected')
+    return reply.code(status).type('application/json').send({ error: error.message })
+  })
+}
+
+export const hygienePlugin = fp(hygiene, { name: 'bookinfo-hygiene', fastify: '5.x' })

@@ -1,0 +1,93 @@
+import { request, type Dispatcher } from 'undici'
+import { ConstantBackoff, TaskCancelledError, TimeoutStrategy, handleWhenResult, retry, timeout, wrap } from 'cockatiel'
+
+/** What an outbound call produced. Failures are values: callers render them, nothing throws past here. */
+export type OutboundResult =
+  | { kind: 'response', status: number, text: string, contentType: string | undefined }
+  | { kind: 'failure', reason: 'timeout' | 'network' | 'too-large', message: string }
+
+export interface OutboundOptions {
+  headers?: Record<string, string>
+  method?: 'GET' | 'POST'
+  body?: string
+  /** Hard deadline for one attempt: connect, headers and the whole body. */
+  timeoutMs: number
+  /** Bodies above this are refused (a backend cannot make us buffer without bound). */
+  maxBodyBytes?: number
+  /** Tests pass a MockAgent here; production uses undici's global dispatcher. */
+  dispatcher?: Dispatcher
+}
+
+const DEFAULT_MAX_BODY = 1024 * 1024
+
+/**
+ * One HTTP call with a hard deadline. The connection is not reused (`reset`), as upstream productpage
+ * intends: a fresh connection per call lets L4 load balancing spread calls over reviews v1/v2/v3.
+ */
+export async function fetchWithDeadline (url: string, opts: OutboundOptions): Promise<OutboundResult> {
+  return timeout(opts.timeoutMs, TimeoutStrategy.Aggressive)
+    .execute(({ signal }) => fetchOnce(url, opts, signal))
+    .catch((err: unknown) => failureOf(err, opts.timeoutMs))
+}
+
+/**
+ * Up to `attempts` calls, each with its own deadline, until `isSuccess` holds; returns the last result.
+ * productpage's reviews loop (2 attempts of 3 s) is what the fault-injection task relies on.
+ */
+export async function fetchWithAttempts (
+  url: string,
+  opts: OutboundOptions & { attempts: number },
+  isSuccess: (r: OutboundResult) => boolean = (r) => r.kind === 'response' && r.status === 200,
+): Promise<OutboundResult> {
+  const policy = wrap(
+    retry(handleWhenResult((r) => !isSuccess(r as OutboundResult)), { maxAttempts: opts.attempts - 1, backoff: new ConstantBackoff(0) }),
+    timeout(opts.timeoutMs, TimeoutStrategy.Aggressive),
+  )
+  return policy.execute(({ signal }) => fetchOnce(url, opts, signal).catch((err: unknown) => failureOf(err, opts.timeoutMs)))
+    .catch((err: unknown) => failureOf(err, opts.timeoutMs))
+}
+
+async function fetchOnce (url: string, opts: OutboundOptions, signal: AbortSignal): Promise<OutboundResult> {
+  const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY
+  const res = await request(url, {
+    method: opts.method ?? 'GET',
+    headers: opts.headers ?? {},
+    body: opts.body ?? null,
+    signal,
+    reset: true,
+    ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+  })
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of res.body) {
+    size += (chunk as Buffer).length
+    if (size > max) {
+      res.body.destroy()
+      return { kind: 'failure', reason: 'too-large', message: `response body over ${max} bytes` }
+    }
+    chunks.push(chunk as Buffer)
+  }
+  const ct = res.headers['content-type']
+  return {
+    kind: 'response',
+    status: res.statusCode,
+    text: Buffer.concat(chunks).toString('utf8'),
+    contentType: Array.isArray(ct) ? ct[0] : ct,
+  }
+}
+
+function failureOf (err: unknown, timeoutMs: number): OutboundResult {
+  if (err instanceof TaskCancelledError || (err as Error).name === 'AbortError' || (err as Error).name === 'TimeoutError') {
+    return { kind: 'failure', reason: 'timeout', message: `no response within ${timeoutMs} ms` }
+  }
+  return { kind: 'failure', reason: 'network', message: (err as Error).message ?? String(err) }
+}
+
+/** Parses a JSON response body; undefined when it is not JSON. */
+export function parseJson (text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}

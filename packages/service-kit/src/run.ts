@@ -1,0 +1,48 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { ConfigError } from './config.ts'
+import { loggerOptions } from './logger.ts'
+import { listenWithGrace } from './listen.ts'
+import { serverOptions } from './server-options.ts'
+
+/** Env vars every service reads (names, defaults, validation). Spread into each service's own schema. */
+export const BASE_ENV_PROPERTIES = {
+  PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 9080 },
+  HOST: { type: 'string', minLength: 1, default: '::' },
+  LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+  LOG_FORMAT: { type: 'string', enum: ['auto', 'json', 'pretty'], default: 'auto' },
+  SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, maximum: 120_000, default: 10_000 },
+} as const
+
+export interface BaseEnv {
+  PORT: number
+  HOST: string
+  LOG_LEVEL: string
+  LOG_FORMAT: 'auto' | 'json' | 'pretty'
+  SHUTDOWN_GRACE_MS: number
+}
+
+export interface RunOptions<C> {
+  name: string
+  /** Reads and validates the environment; throws ConfigError naming the bad variable. */
+  loadConfig: () => { base: BaseEnv, config: C }
+  buildApp: (config: C, server: FastifyServerOptions) => Promise<FastifyInstance> | FastifyInstance
+}
+
+/** What every `server.ts` does: env → config → app → listen → graceful close. Exits 1 on bad config. */
+export async function runService<C> ({ name, loadConfig, buildApp }: RunOptions<C>): Promise<FastifyInstance> {
+  let loaded: { base: BaseEnv, config: C }
+  try {
+    loaded = loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${name}: ${err.message}\n`)
+      process.exit(1)
+    }
+    throw err
+  }
+  const { base, config } = loaded
+  const pretty = base.LOG_FORMAT === 'pretty' || (base.LOG_FORMAT === 'auto' && process.stdout.isTTY === true)
+  const app = await buildApp(config, serverOptions(loggerOptions({ level: base.LOG_LEVEL, pretty, name })))
+  await listenWithGrace(app, { host: base.HOST, port: base.PORT, graceMs: base.SHUTDOWN_GRACE_MS })
+  return app
+}

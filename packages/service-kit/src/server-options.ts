@@ -1,0 +1,22 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyServerOptions } from 'fastify'
+import type { LoggerOptions } from 'pino'
+
+/** Server hygiene shared by all services: explicit timeouts and bounds, request ids from the mesh. */
+export function serverOptions (logger: LoggerOptions | boolean): FastifyServerOptions {
+  return {
+    logger,
+    // Slow or stalled clients cannot hold sockets forever.
+    connectionTimeout: 60_000,
+    requestTimeout: 30_000,
+    // Above Envoy's default idle timeout would be wrong; below gunicorn's 2 s would waste connections.
+    keepAliveTimeout: 5_000,
+    bodyLimit: 64 * 1024,
+    // Envoy sets x-request-id; keep it so logs line up with traces. Bounded by Node's header size limit.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false },
+  }
+}

@@ -1,0 +1,30 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export interface TestServer {
+  url: string
+  port: number
+  /** Requests seen so far (method, url, headers). */
+  requests: Array<{ method: string, url: string, headers: IncomingMessage['headers'] }>
+  close: () => Promise<void>
+}
+
+/** A real HTTP server on loopback, for tests that need a slow, failing or recording backend. */
+export async function startTestServer (handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>): Promise<TestServer> {
+  const requests: TestServer['requests'] = []
+  const server = createServer((req, res) => {
+    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers })
+    Promise.resolve(handler(req, res)).catch(() => { res.statusCode = 500; res.end() })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    close: async () => {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
