@@ -18,7 +18,6 @@ export function registerJsonHealth (app: FastifyInstance, { service, prefix = fa
     },
   }
   const handler = async (_request: FastifyRequest, reply: FastifyReply) => {
-    reply.type('application/json')
     if (isHealthy()) return { status: `${service} is healthy` }
     reply.code(500)
     return { status: `${service} is not healthy` }

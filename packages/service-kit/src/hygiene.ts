@@ -13,7 +13,8 @@ const METHODS: HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 
  * Error and not-found handling for every service:
  * - a 5xx never shows internals (the error is logged, the client gets a generic body);
  * - a 4xx says what was wrong;
- * - a path that exists under another method gets 405 with `Allow`, never a hang or a 500.
+ * - a path that exists under another method gets 405 with `Allow`, never a hang or a 500;
+ * - JSON goes out as `application/json`, exactly as upstream.
  */
 async function hygiene (app: FastifyInstance, opts: HygieneOptions): Promise<void> {
   // Our own index of routes, to tell "wrong method" (405) from "no such path" (404).
@@ -25,6 +26,13 @@ async function hygiene (app: FastifyInstance, opts: HygieneOptions): Promise<voi
         routes.on(method as HTTPMethod, route.url, () => {})
       }
     }
+  })
+
+  // Upstream services send `application/json` bare (RFC 8259: JSON is UTF-8, the parameter means nothing);
+  // Fastify always appends a charset, so restore the upstream header byte for byte.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (reply.getHeader('content-type') === 'application/json; charset=utf-8') reply.header('content-type', 'application/json')
+    return payload
   })
 
   app.setNotFoundHandler((request, reply) => {

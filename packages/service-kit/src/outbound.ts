@@ -1,5 +1,5 @@
 import { request, type Dispatcher } from 'undici'
-import { ConstantBackoff, TaskCancelledError, TimeoutStrategy, handleWhenResult, retry, timeout, wrap } from 'cockatiel'
+import { ConstantBackoff, TaskCancelledError, TimeoutStrategy, handleWhenResult, retry, timeout } from 'cockatiel'
 
 /** What an outbound call produced. Failures are values: callers render them, nothing throws past here. */
 export type OutboundResult =
@@ -37,14 +37,13 @@ export async function fetchWithDeadline (url: string, opts: OutboundOptions): Pr
 export async function fetchWithAttempts (
   url: string,
   opts: OutboundOptions & { attempts: number },
-  isSuccess: (r: OutboundResult) => boolean = (r) => r.kind === 'response' && r.status === 200,
+  isSuccess: (r: OutboundResult) => boolean = (r) => r.kind === 'response' && r.status === 200
 ): Promise<OutboundResult> {
-  const policy = wrap(
-    retry(handleWhenResult((r) => !isSuccess(r as OutboundResult)), { maxAttempts: opts.attempts - 1, backoff: new ConstantBackoff(0) }),
-    timeout(opts.timeoutMs, TimeoutStrategy.Aggressive),
-  )
-  return policy.execute(({ signal }) => fetchOnce(url, opts, signal).catch((err: unknown) => failureOf(err, opts.timeoutMs)))
-    .catch((err: unknown) => failureOf(err, opts.timeoutMs))
+  const policy = retry(handleWhenResult((r) => !isSuccess(r as OutboundResult)), {
+    maxAttempts: opts.attempts - 1,
+    backoff: new ConstantBackoff(0),
+  })
+  return policy.execute(() => fetchWithDeadline(url, opts))
 }
 
 async function fetchOnce (url: string, opts: OutboundOptions, signal: AbortSignal): Promise<OutboundResult> {

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { ConfigError } from './config.ts'
 import { loggerOptions } from './logger.ts'
 import { listenWithGrace } from './listen.ts'
