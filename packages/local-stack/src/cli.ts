@@ -1,0 +1,48 @@
+// `./scripts/dev.sh`: runs the whole app on loopback until Ctrl-C.
+import { join } from 'node:path'
+import { ROOT, startLocalStack, type ReviewsVersion } from './stack.ts'
+
+const version = (process.env.REVIEWS_VERSION ?? 'v3') as ReviewsVersion
+if (!['v1', 'v2', 'v3'].includes(version)) {
+  process.stderr.write(`dev: REVIEWS_VERSION must be v1, v2 or v3 (got "${version}")\n`)
+  process.exit(1)
+}
+const logDir = join(ROOT, '.run', 'logs')
+
+const stack = await startLocalStack({ reviewsVersion: version, logDir }).catch((err: Error) => {
+  process.stderr.write(`dev: could not start the stack: ${err.message}\n`)
+  process.exit(1)
+})
+
+const lines = [
+  '',
+  `Bookinfo-TS is running: ${stack.productpageUrl}/productpage`,
+  `  reviews served by ${version}; logs (JSON) in ${logDir}`,
+  ...stack.processes.map((p) => `  ${p.name.padEnd(12)} ${p.url.replace('/health', '')}`),
+  '  Sign in: any user name (upstream simple login), e.g. "jason"',
+  '',
+  'Press Ctrl-C to stop.',
+  '',
+]
+process.stdout.write(lines.join('\n'))
+
+let stopping = false
+async function stop (): Promise<void> {
+  if (stopping) return
+  stopping = true
+  process.stdout.write('\nstopping...\n')
+  const codes = await stack.stop()
+  const bad = Object.entries(codes).filter(([, c]) => c !== 0)
+  process.stdout.write(bad.length ? `stopped; non-zero exits: ${JSON.stringify(Object.fromEntries(bad))}\n` : 'stopped cleanly\n')
+  process.exit(bad.length ? 1 : 0)
+}
+process.on('SIGINT', stop)
+process.on('SIGTERM', stop)
+for (const p of stack.processes) {
+  p.exited.then((code) => {
+    if (!stopping) {
+      process.stderr.write(`dev: ${p.name} exited (${code}); see ${p.logFile}\n`)
+      void stop()
+    }
+  }, () => {})
+}
