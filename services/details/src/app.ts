@@ -1,0 +1,24 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { createMetricsRegistry, hygienePlugin, metricsPlugin, registerJsonHealth, serverOptions } from '@bookinfo/service-kit'
+import type { Dispatcher } from 'undici'
+import type { DetailsConfig } from './config.ts'
+import { detailsRoutes } from './routes/details.ts'
+
+export interface DetailsDeps {
+  /** Outbound dispatcher for the external book service (tests pass a MockAgent). */
+  dispatcher?: Dispatcher
+}
+
+export async function buildApp (
+  config: DetailsConfig,
+  serverOpts: FastifyServerOptions = serverOptions(false),
+  deps: DetailsDeps = {}
+): Promise<FastifyInstance> {
+  const app = Fastify(serverOpts)
+  await app.register(hygienePlugin)
+  await app.register(metricsPlugin, { registry: createMetricsRegistry() })
+  // Upstream's WEBrick mount also answered below /health/.
+  registerJsonHealth(app, { service: 'Details', prefix: true })
+  await app.register(detailsRoutes, { config, ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}) })
+  return app
+}
