@@ -1,0 +1,100 @@
+import { parseProductId } from '@bookinfo/service-kit'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { Config } from '../config.ts'
+import type { RatingsSource } from '../db/source.ts'
+import { describeDbError } from '../db/describe-error.ts'
+import type { Faults } from '../faults.ts'
+import { parseRatingsBody } from '../ratings-body.ts'
+import type { Ratings, RatingsStore } from '../store.ts'
+
+export interface RatingsRoutesOptions {
+  config: Config
+  faults: Faults
+  store: RatingsStore
+  /** Present in v2 (database mode) only. */
+  source: RatingsSource | undefined
+  /** Aborted when the app closes, so a v-delayed answer does not hold up shutdown. */
+  shutdown: AbortSignal
+}
+
+/** POST bodies are tiny (a few reviewers); anything larger is refused with 413 before parsing. */
+export const POST_BODY_LIMIT = 8 * 1024
+
+const DEFAULT_RATINGS: Ratings = { Reviewer1: 5, Reviewer2: 4 }
+
+const errorBody = { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] } as const
+const ratingsBody = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    ratings: { type: 'object', additionalProperties: { type: 'integer' } },
+  },
+  required: ['id', 'ratings'],
+} as const
+// Upstream matched the prefix `^/ratings/[0-9]*` and took the id from the last segment, so `/ratings/`
+// and `/ratings/0/x` answered 400, not 404: a wildcard keeps that.
+const params = { type: 'object', properties: { '*': { type: 'string' } }, required: ['*'] } as const
+
+interface RatingsRequest { Params: { '*': string }, Body: string | undefined }
+
+export async function ratingsRoutes (app: FastifyInstance, { config, faults, store, source, shutdown }: RatingsRoutesOptions): Promise<void> {
+  // Upstream parsed the raw body as JSON whatever the content type (or none): keep every body as text here
+  // (this plugin's scope only) and parse it in the handler.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: POST_BODY_LIMIT }, (_request, body, done) => { done(null, body) })
+
+  app.get<RatingsRequest>('/ratings/*', {
+    schema: { params, response: { 200: ratingsBody, 400: errorBody, 500: errorBody, 503: errorBody } },
+  }, async (request, reply) => {
+    const id = parseProductId(request.params['*'])
+    if (id === undefined) return badId(reply)
+
+    if (source) {
+      const result = await source.load()
+      if (result.kind === 'ok') {
+        const [Reviewer1, Reviewer2] = result.stars
+        return json(reply, 200, { id, ratings: { Reviewer1, Reviewer2 } })
+      }
+      request.log.warn({ db: config.database.type, err: describeDbError(result.cause) }, `ratings database: ${result.kind}`)
+      if (result.kind === 'connect-failed') {
+        // Upstream MySQL answered 200 with this body and no content type [QUIRK]; reviews renders a 500 the same.
+        return json(reply, 500, { error: 'could not connect to ratings database' })
+      }
+      return json(reply, 500, { error: config.database.type === 'mysql' ? 'could not perform select' : 'could not load ratings from database' })
+    }
+
+    const decision = faults.forGet()
+    if (decision === 'unavailable') return json(reply, 503, { error: 'Service unavailable' })
+    if (decision === 'delay') await config.sleep(config.delayMs, shutdown)
+    return json(reply, 200, { id, ratings: store.get(id) ?? DEFAULT_RATINGS })
+  })
+
+  app.post<RatingsRequest>('/ratings/*', {
+    bodyLimit: POST_BODY_LIMIT,
+    // The body arrives as text (see the parser above); its ratings shape is checked by parseRatingsBody.
+    // attachValidation keeps upstream's order of checks: id first, then body, then v2's 501.
+    attachValidation: true,
+    schema: {
+      params,
+      body: { type: 'string', maxLength: POST_BODY_LIMIT },
+      response: { 200: ratingsBody, 400: errorBody, 501: errorBody },
+    },
+  }, async (request, reply) => {
+    const id = parseProductId(request.params['*'])
+    if (id === undefined) return badId(reply)
+    const ratings = request.validationError ? undefined : parseRatingsBody(request.body)
+    if (ratings === undefined) return json(reply, 400, { error: 'please provide valid ratings JSON' })
+    if (source) return json(reply, 501, { error: 'Post not implemented for database backed ratings' })
+    store.set(id, ratings)
+    return json(reply, 200, { id, ratings })
+  })
+}
+
+function badId (reply: FastifyReply): FastifyReply {
+  // "ID" in capitals, as upstream wrote it.
+  return json(reply, 400, { error: 'please provide numeric product ID' })
+}
+
+function json (reply: FastifyReply, status: number, body: object): FastifyReply {
+  return reply.code(status).type('application/json').send(body)
+}
