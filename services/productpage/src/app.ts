@@ -1,0 +1,59 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
+import { createMetricsRegistry, hygienePlugin, metricsPlugin, serverOptions } from '@bookinfo/service-kit'
+import type { Dispatcher } from 'undici'
+import { simpleLoginPlugin } from './auth/simple-login.ts'
+import { createBackendCaller } from './backends.ts'
+import type { ProductpageConfig } from './config.ts'
+import { createRequestResultCounter } from './metrics.ts'
+import { securityHeadersPlugin } from './plugins/security-headers.ts'
+import { staticAssetsPlugin } from './plugins/static-assets.ts'
+import { viewsPlugin } from './plugins/views.ts'
+import { apiRoutes } from './routes/api.ts'
+import { healthRoutes } from './routes/health.ts'
+import { indexPageRoutes } from './routes/index-page.ts'
+import { productpageRoutes } from './routes/productpage.ts'
+
+export interface ProductpageDeps {
+  /** Outbound dispatcher for the backend calls (tests pass a MockAgent). */
+  dispatcher?: Dispatcher
+}
+
+const NOT_FOUND_HTML = '<!DOCTYPE html>\n<html lang="en">\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>There is nothing at this address.</p>\n</html>\n'
+
+/** An unknown path gets an HTML 404, as upstream's Flask did. */
+function notFound (_request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply.code(404).type('text/html; charset=utf-8').send(NOT_FOUND_HTML)
+}
+
+export async function buildApp (
+  config: ProductpageConfig,
+  serverOpts: FastifyServerOptions = serverOptions(false),
+  deps: ProductpageDeps = {},
+): Promise<FastifyInstance> {
+  const app = Fastify(serverOpts)
+  await app.register(hygienePlugin, { notFound })
+  await app.register(securityHeadersPlugin)
+
+  const registry = createMetricsRegistry()
+  await app.register(metricsPlugin, { registry })
+  const callBackend = createBackendCaller({
+    config,
+    counter: createRequestResultCounter(registry),
+    ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
+  })
+
+  // The login mode owns /login, /logout and the session; routes see it only through `app.authMode`.
+  switch (config.authMode) {
+    case 'simple':
+      await app.register(simpleLoginPlugin, config.simpleLogin)
+      break
+  }
+  await app.register(viewsPlugin)
+  await app.register(staticAssetsPlugin)
+
+  await app.register(healthRoutes)
+  await app.register(indexPageRoutes, { config })
+  await app.register(productpageRoutes, { callBackend, floodFactor: config.floodFactor })
+  await app.register(apiRoutes, { callBackend })
+  return app
+}
