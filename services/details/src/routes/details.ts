@@ -58,7 +58,7 @@ export async function detailsRoutes (app: FastifyInstance, { config, dispatcher 
     const id = rest === undefined ? undefined : parseProductId(rest.split('/').pop())
     if (id === undefined) return reply.code(400).send(BAD_ID)
     if (!config.externalBook) return staticBook(id)
-    const book = await fetchExternalBook(id, config.externalBook, {}, dispatcher)
+    const book = await fetchExternalBook(id, config.externalBook, propagateHeaders(request.headers), dispatcher)
     if ('error' in book) {
       request.log.warn({ error: book.error }, 'external book service failed')
       return reply.code(400).send(book)
