@@ -1,0 +1,23 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { createMetricsRegistry, hygienePlugin, metricsPlugin, registerJsonHealth, serverOptions } from '@bookinfo/service-kit'
+import type { Dispatcher } from 'undici'
+import type { ReviewsConfig } from './config.ts'
+import { reviewsRoutes } from './routes/reviews.ts'
+
+export interface ReviewsDeps {
+  /** Outbound dispatcher for the ratings call (tests pass a MockAgent). */
+  dispatcher?: Dispatcher
+}
+
+export async function buildApp (
+  config: ReviewsConfig,
+  serverOpts: FastifyServerOptions = serverOptions(false),
+  deps: ReviewsDeps = {}
+): Promise<FastifyInstance> {
+  const app = Fastify(serverOpts)
+  await app.register(hygienePlugin)
+  await app.register(metricsPlugin, { registry: createMetricsRegistry() })
+  registerJsonHealth(app, { service: 'Reviews' })
+  await app.register(reviewsRoutes, { config, ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}) })
+  return app
+}

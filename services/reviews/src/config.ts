@@ -1,0 +1,64 @@
+import { hostname } from 'node:os'
+import { BASE_ENV_PROPERTIES, loadEnv, type BaseEnv, type EnvJsonSchema } from '@bookinfo/service-kit'
+import { javaBoolean, ratingsOrigin, ratingsTimeoutMs } from './ratings-settings.ts'
+
+/** Env vars of reviews (contract §4.1) plus our RATINGS_TIMEOUT_MS. */
+export const REVIEWS_ENV_SCHEMA: EnvJsonSchema = {
+  type: 'object',
+  properties: {
+    ...BASE_ENV_PROPERTIES,
+    ENABLE_RATINGS: { type: 'string' },
+    STAR_COLOR: { type: 'string', default: 'black' },
+    SERVICES_DOMAIN: { type: 'string' },
+    RATINGS_HOSTNAME: { type: 'string', default: 'ratings', pattern: '^[^\\s/?#@]+$' },
+    RATINGS_SERVICE_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 9080 },
+    HOSTNAME: { type: 'string' },
+    CLUSTER_NAME: { type: 'string' },
+    RATINGS_TIMEOUT_MS: { type: 'integer', minimum: 1, maximum: 120_000 },
+  },
+}
+
+interface ReviewsEnv extends BaseEnv {
+  ENABLE_RATINGS?: string
+  STAR_COLOR: string
+  SERVICES_DOMAIN?: string
+  RATINGS_HOSTNAME: string
+  RATINGS_SERVICE_PORT: number
+  HOSTNAME?: string
+  CLUSTER_NAME?: string
+  RATINGS_TIMEOUT_MS?: number
+}
+
+export interface RatingsClientConfig {
+  /** `http://ratings:9080`; the call goes to `<origin>/ratings/<id>`. */
+  origin: string
+  timeoutMs: number
+}
+
+export interface ReviewsConfig {
+  /** undefined → reviews v1: no `rating` keys, ratings never called. */
+  ratings: RatingsClientConfig | undefined
+  starColor: string
+  podName: string
+  /** The literal string "null" when CLUSTER_NAME is unset, as upstream prints Java's null. */
+  clusterName: string
+}
+
+export function configFromEnv (env: Record<string, string | undefined>): { base: BaseEnv, config: ReviewsConfig } {
+  const parsed = loadEnv<ReviewsEnv>(REVIEWS_ENV_SCHEMA, env)
+  const ratings = javaBoolean(parsed.ENABLE_RATINGS)
+    ? {
+        origin: ratingsOrigin(parsed.RATINGS_HOSTNAME, parsed.SERVICES_DOMAIN, parsed.RATINGS_SERVICE_PORT),
+        timeoutMs: ratingsTimeoutMs(parsed.STAR_COLOR, parsed.RATINGS_TIMEOUT_MS),
+      }
+    : undefined
+  return {
+    base: parsed,
+    config: {
+      ratings,
+      starColor: parsed.STAR_COLOR,
+      podName: parsed.HOSTNAME ?? hostname(),
+      clusterName: parsed.CLUSTER_NAME ?? 'null',
+    },
+  }
+}

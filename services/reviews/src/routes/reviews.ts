@@ -1,0 +1,65 @@
+import { parseProductId, propagateHeaders } from '@bookinfo/service-kit'
+import type { FastifyInstance } from 'fastify'
+import type { Dispatcher } from 'undici'
+import type { ReviewsConfig } from '../config.ts'
+import { fetchRatings } from '../ratings-client.ts'
+import { reviewsBody } from '../reviews.ts'
+
+export interface ReviewsRouteOptions {
+  config: ReviewsConfig
+  dispatcher?: Dispatcher
+}
+
+// Property order here is the wire order: the serializer writes keys as listed.
+const ratingSchema = {
+  type: 'object',
+  properties: { stars: { type: 'integer' }, color: { type: 'string' }, error: { type: 'string' } },
+  additionalProperties: false,
+}
+
+const reviewsSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    podname: { type: 'string' },
+    clustername: { type: 'string' },
+    reviews: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { reviewer: { type: 'string' }, text: { type: 'string' }, rating: ratingSchema },
+        required: ['reviewer', 'text'],
+        additionalProperties: false,
+      },
+    },
+  },
+  required: ['id', 'podname', 'clustername', 'reviews'],
+  additionalProperties: false,
+}
+
+const schema = {
+  params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+  response: {
+    200: reviewsSchema,
+    404: { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] },
+  },
+}
+
+// Upstream's JAX-RS `int` path parameter: a value outside Java's int range does not match the resource.
+const INT_MIN = -(2 ** 31)
+const INT_MAX = 2 ** 31 - 1
+
+export async function reviewsRoutes (app: FastifyInstance, { config, dispatcher }: ReviewsRouteOptions): Promise<void> {
+  app.get<{ Params: { id: string } }>('/reviews/:id', { schema }, async (request, reply) => {
+    reply.type('application/json')
+    const id = parseProductId(request.params.id)
+    if (id === undefined || id < INT_MIN || id > INT_MAX) {
+      return reply.code(404).send({ error: 'product id must be an integer' })
+    }
+    const base = { id, podName: config.podName, clusterName: config.clusterName, starColor: config.starColor }
+    if (!config.ratings) return reviewsBody({ ...base, ratings: undefined })
+    const answer = await fetchRatings(id, config.ratings, propagateHeaders(request.headers), dispatcher)
+    if (!answer.ok) request.log.warn({ reason: answer.reason }, 'ratings call failed')
+    return reviewsBody({ ...base, ratings: answer.ok ? answer.ratings : null })
+  })
+}
