@@ -1,0 +1,99 @@
+import { fileURLToPath } from 'node:url'
+import { ConfigError, loadEnv, type EnvJsonSchema } from '@bookinfo/service-kit'
+
+/** The seed shipped beside `src/`: personas, roles, the API and the productpage client. */
+export const DEFAULT_SEED_FILE = fileURLToPath(new URL('../seed.json', import.meta.url))
+
+const URL_PATTERN = '^https?://[^\\s]+$'
+
+/** Env vars of the dev IdP. Every one is optional: the defaults run the local stack on loopback. */
+export const IDP_ENV_SCHEMA: EnvJsonSchema = {
+  type: 'object',
+  properties: {
+    IDP_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 9090 },
+    IDP_HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
+    // Auth0 issuers end with a slash (`https://<tenant>/`); consumers compare `iss` byte for byte.
+    IDP_ISSUER: { type: 'string', pattern: '^https?://[^/?#\\s]+/$', default: 'http://localhost:9090/' },
+    IDP_CONFIG: { type: 'string', minLength: 1, default: DEFAULT_SEED_FILE },
+    IDP_KEYS_FILE: { type: 'string', minLength: 1 },
+    IDP_COOKIE_KEYS: { type: 'string', minLength: 1 },
+    IDP_USER_PASSWORD: { type: 'string', minLength: 1 },
+    IDP_MOD_PASSWORD: { type: 'string', minLength: 1 },
+    IDP_JASON_PASSWORD: { type: 'string', minLength: 1 },
+    IDP_ACCESS_TOKEN_TTL: { type: 'integer', minimum: 1, maximum: 86_400, default: 3600 },
+    IDP_DEV_CLIENT_SECRET: { type: 'string', minLength: 8, default: 'bookinfo-dev-client-secret' },
+    IDP_REDIRECT_URIS: { type: 'string', minLength: 1, default: 'http://localhost:9080/callback' },
+    IDP_POST_LOGOUT_URIS: { type: 'string', minLength: 1, default: 'http://localhost:9080/productpage' },
+  },
+}
+
+interface IdpEnv {
+  IDP_PORT: number
+  IDP_HOST: string
+  IDP_ISSUER: string
+  IDP_CONFIG: string
+  IDP_KEYS_FILE?: string
+  IDP_COOKIE_KEYS?: string
+  IDP_USER_PASSWORD?: string
+  IDP_MOD_PASSWORD?: string
+  IDP_JASON_PASSWORD?: string
+  IDP_ACCESS_TOKEN_TTL: number
+  IDP_DEV_CLIENT_SECRET: string
+  IDP_REDIRECT_URIS: string
+  IDP_POST_LOGOUT_URIS: string
+}
+
+/** Names of the env vars a seed user may point at (`passwordEnv`) to replace its documented dev password. */
+export const PASSWORD_ENV_NAMES = ['IDP_USER_PASSWORD', 'IDP_MOD_PASSWORD', 'IDP_JASON_PASSWORD'] as const
+
+export interface IdpConfig {
+  port: number
+  host: string
+  /** Public issuer, with its trailing slash: what the browser sees and what `iss` carries. */
+  issuer: string
+  seedFile: string
+  keysFile: string | undefined
+  /** Cookie signing keys; undefined → random keys for this process (sessions end with it). */
+  cookieKeys: string[] | undefined
+  /** Env-var name → password, for the set ones only. */
+  passwordOverrides: Record<string, string>
+  accessTokenTtl: number
+  clientSecret: string
+  redirectUris: string[]
+  postLogoutUris: string[]
+}
+
+function urlList (name: string, raw: string): string[] {
+  const list = raw.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  const bad = list.find((u) => !new RegExp(URL_PATTERN).test(u) || !URL.canParse(u) || u.includes('#'))
+  if (list.length === 0 || bad !== undefined) {
+    throw new ConfigError(`invalid environment: ${name} must be a comma-separated list of absolute http(s) URLs without fragments`)
+  }
+  return list
+}
+
+export function configFromEnv (env: Record<string, string | undefined>): IdpConfig {
+  const parsed = loadEnv<IdpEnv>(IDP_ENV_SCHEMA, env)
+  const passwordOverrides: Record<string, string> = {}
+  for (const name of PASSWORD_ENV_NAMES) {
+    const value = parsed[name]
+    if (value !== undefined) passwordOverrides[name] = value
+  }
+  const cookieKeys = parsed.IDP_COOKIE_KEYS?.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  if (cookieKeys !== undefined && (cookieKeys.length === 0 || cookieKeys.some((k) => k.length < 16))) {
+    throw new ConfigError('invalid environment: IDP_COOKIE_KEYS must be a comma-separated list of keys of at least 16 characters')
+  }
+  return {
+    port: parsed.IDP_PORT,
+    host: parsed.IDP_HOST,
+    issuer: parsed.IDP_ISSUER,
+    seedFile: parsed.IDP_CONFIG,
+    keysFile: parsed.IDP_KEYS_FILE,
+    cookieKeys,
+    passwordOverrides,
+    accessTokenTtl: parsed.IDP_ACCESS_TOKEN_TTL,
+    clientSecret: parsed.IDP_DEV_CLIENT_SECRET,
+    redirectUris: urlList('IDP_REDIRECT_URIS', parsed.IDP_REDIRECT_URIS),
+    postLogoutUris: urlList('IDP_POST_LOGOUT_URIS', parsed.IDP_POST_LOGOUT_URIS),
+  }
+}
