@@ -65,8 +65,8 @@ function readPatterns (value: unknown, at: At, opts: { paths?: boolean } = {}): 
   if (!list || list.length === 0) return undefined
   return list.map((item, i) => {
     if (typeof item !== 'string' || item === '') fail(child(at, i), 'must be a non-empty string')
-    if (item.length > 1 && item.slice(1, -1).includes('*')) fail(child(at, i), `"${item}": a wildcard may only start or end a value`)
     if (opts.paths && item.includes('{')) fail(child(at, i), `"${item}": path templates are not supported`)
+    if (item.length > 1 && item.slice(1, -1).includes('*')) fail(child(at, i), `"${item}": a wildcard may only start or end a value`)
     return item
   })
 }
