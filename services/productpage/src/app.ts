@@ -28,7 +28,7 @@ function notFound (_request: FastifyRequest, reply: FastifyReply): FastifyReply 
 export async function buildApp (
   config: ProductpageConfig,
   serverOpts: FastifyServerOptions = serverOptions(false),
-  deps: ProductpageDeps = {},
+  deps: ProductpageDeps = {}
 ): Promise<FastifyInstance> {
   const app = Fastify(serverOpts)
   await app.register(hygienePlugin, { notFound })
