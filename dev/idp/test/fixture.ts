@@ -47,9 +47,11 @@ export interface AuthorizeParams {
   scope?: string
   redirectUri?: string
   extra?: Record<string, string>
+  /** Parameters to leave out (e.g. `audience`). */
+  omit?: string[]
 }
 
-export function authorizeUrl (idp: RunningIdp, { scope = 'openid profile email', redirectUri = REDIRECT_URI, extra = {} }: AuthorizeParams = {}) {
+export function authorizeUrl (idp: RunningIdp, { scope = 'openid profile email', redirectUri = REDIRECT_URI, extra = {}, omit = [] }: AuthorizeParams = {}) {
   const state = randomToken()
   const nonce = randomToken()
   const { verifier, challenge } = pkce()
@@ -66,7 +68,7 @@ export function authorizeUrl (idp: RunningIdp, { scope = 'openid profile email',
     audience: API,
     ...extra,
   }
-  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v)
+  for (const [k, v] of Object.entries(params)) if (!omit.includes(k)) url.searchParams.set(k, v)
   return { url, state, nonce, verifier }
 }
 
