@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { FastifyServerOptions } from 'fastify'
+import type { FastifyReply, FastifyServerOptions } from 'fastify'
 import type { LoggerOptions } from 'pino'
 
 /** Server hygiene shared by all services: explicit timeouts and bounds, request ids from the mesh. */
@@ -17,6 +17,13 @@ export function serverOptions (logger: LoggerOptions | boolean): FastifyServerOp
     genReqId: () => randomUUID(),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Errors raised before routing (malformed URL, over-long parameter) get the same JSON shape as ours,
+    // without echoing the URL back.
+    frameworkErrors: (error, _request, rawReply) => {
+      const reply = rawReply as FastifyReply
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400
+      reply.code(status).type('application/json').send({ error: status === 414 ? 'URI too long' : 'malformed request' })
+    },
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false },
   }
 }

@@ -88,3 +88,19 @@ describe('health and metrics', () => {
     expect(res.body).toContain('process_cpu_user_seconds_total')
   })
 })
+
+describe('framework errors', () => {
+  it('answers a malformed URL with a JSON 400 that does not echo it', async () => {
+    const app = await build()
+    const res = await app.inject('/items/%zz<script>')
+    expect(res.statusCode).toBe(400)
+    expect(res.json()).toEqual({ error: 'malformed request' })
+  })
+
+  it('answers an over-long parameter with 414', async () => {
+    const app = await build()
+    const res = await app.inject(`/items/${'1'.repeat(300)}`)
+    expect(res.statusCode).toBe(414)
+    expect(res.json()).toEqual({ error: 'URI too long' })
+  })
+})
