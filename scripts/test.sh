@@ -2,6 +2,7 @@
 # Runs every test: lint, type check, unit + integration tests (real MariaDB, Redis, IdP, processes),
 # then the Playwright end-to-end suite against the local stack. Bootstraps Node 24, pnpm and the
 # Debian packages it needs. Extra arguments go to vitest (e.g. a path filter).
+set -euo pipefail
 source "$(dirname "$0")/lib/toolchain.sh"
 source "$(dirname "$0")/lib/system-deps.sh"
 ensure_system_deps

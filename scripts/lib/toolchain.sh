@@ -1,7 +1,6 @@
 # shellcheck shell=bash
 # Sourced by every script: puts Node 24 and pnpm on PATH, installing them into .tools/ (git-ignored)
 # from the npm registry when the machine has an older Node or no pnpm. No other download source is used.
-set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 TOOLS="$ROOT/.tools"
