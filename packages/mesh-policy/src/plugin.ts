@@ -31,7 +31,7 @@ const DENIED = 'RBAC: access denied'
 export function sourcePrincipalTreatment (peerSecret: string | undefined): string {
   const base = 'source principals: mTLS peer identity is unavailable outside a mesh; '
   if (peerSecret === undefined) {
-    return base + `no peer secret is configured, so no request has a source principal: \`principals\` never match and \`notPrincipals\` always match`
+    return base + 'no peer secret is configured, so no request has a source principal: `principals` never match and `notPrincipals` always match'
   }
   return base + `the source principal is the subject of a valid \`${PEER_HEADER}\` assertion (HS256, signed with the shared peer secret, ` +
     'audience = this workload\'s app label, at most 60 s old); requests without one have no source principal. ' +

@@ -51,7 +51,7 @@ describe('evaluation order (AP: CUSTOM, then DENY, then ALLOW)', () => {
   it('"If there are any DENY policies that match the request, deny the request" — even when an ALLOW matches', () => {
     const ps = policies(
       '  action: ALLOW\n  rules: [{}]',
-      '  action: DENY\n  rules:\n  - to:\n    - operation:\n        methods: ["DELETE"]',
+      '  action: DENY\n  rules:\n  - to:\n    - operation:\n        methods: ["DELETE"]'
     )
     expect(allowed(ps, req({ method: 'DELETE' }))).toBe(false)
     expect(authorize(ps, req({ method: 'DELETE' }))).toMatchObject({ reason: expect.stringContaining('DENY p1') })
@@ -67,7 +67,7 @@ describe('evaluation order (AP: CUSTOM, then DENY, then ALLOW)', () => {
   it('"If any of the ALLOW policies match the request, allow the request"; otherwise deny', () => {
     const ps = policies(
       '  rules:\n  - to:\n    - operation:\n        paths: ["/a"]',
-      '  rules:\n  - to:\n    - operation:\n        paths: ["/b"]',
+      '  rules:\n  - to:\n    - operation:\n        paths: ["/b"]'
     )
     expect(allowed(ps, req({ path: '/b' }))).toBe(true)
     expect(allowed(ps, req({ path: '/c' }))).toBe(false)
