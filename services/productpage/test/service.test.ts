@@ -136,6 +136,8 @@ describe('hygiene', () => {
     ['POST', '/logout'],
     ['POST', '/health'],
     ['PUT', '/static/jquery.min.js'],
+    ['OPTIONS', '/productpage'],
+    ['OPTIONS', '/api/v1/products/0'],
   ])('%s %s → 405 with Allow', async (method, url) => {
     const res = await app.inject({ method: method as 'PUT', url })
     expect(res.statusCode).toBe(405)
