@@ -6,7 +6,7 @@ export {
 } from './peer.ts'
 export { loadPolicies, parsePolicies, selectForWorkload, PolicyLoadError } from './load.ts'
 export { authorize, ruleMatches, type Decision, type RequestAttributes } from './authz.ts'
-export { createJwtAuthenticator, extractToken, JWT_ALGORITHMS, type AuthnResult, type JwtIdentity } from './jwt.ts'
+export { createJwtAuthenticator, extractToken, JWT_ALGORITHMS, type AuthnResult, type JwtAuthenticator, type JwtIdentity, type JwksOptions } from './jwt.ts'
 export { matchValue, fieldMatches } from './match.ts'
 export { parseTarget } from './path.ts'
 export type * from './types.ts'
