@@ -37,6 +37,7 @@ const DISCOVERY_PATHS = new Set(['/.well-known/openid-configuration', '/.well-kn
 /**
  * oidc-provider builds discovery URLs from the request's host. Auth0 always advertises its public domain, so
  * discovery is answered as if asked at the issuer, whichever address (back channel or browser) asked.
+ * Koa reads these headers because `provider.proxy` is on (see provider.ts).
  */
 function pinToIssuer (req: IncomingMessage, issuer: URL): void {
   req.headers['x-forwarded-host'] = issuer.host
