@@ -136,6 +136,14 @@ describe('unsupported fields are refused at load, naming file, resource and fiel
 })
 
 describe('supported fields', () => {
+  it('reads an inline JWKS (a JSON string, as in Istio) and refuses one that is not a key set', () => {
+    const set = parsePolicies(RA('  jwtRules:\n  - issuer: i\n    jwks: \'{"keys": [{"kty": "RSA", "n": "x", "e": "AQAB"}]}\''), 'f')
+    expect(set.requestAuthentications[0]?.jwtRules[0]?.jwks).toEqual({ keys: [{ kty: 'RSA', n: 'x', e: 'AQAB' }] })
+    expect(loadError(RA('  jwtRules:\n  - issuer: i\n    jwks: "{not json"'))).toContain('spec.jwtRules[0].jwks: is not valid JSON')
+    expect(loadError(RA('  jwtRules:\n  - issuer: i\n    jwks: \'{"k": 1}\''))).toContain('spec.jwtRules[0].jwks: must be a JWK set')
+    expect(loadError(RA('  jwtRules:\n  - issuer: i\n    jwksUri: file:///etc/keys'))).toContain('spec.jwtRules[0].jwksUri: must be an http(s) URL')
+  })
+
   it('parses condition keys: nested claims, headers, principals, audiences, presenter', () => {
     const set = parsePolicies(AP([
       '  rules:',

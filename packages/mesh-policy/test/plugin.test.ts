@@ -123,6 +123,14 @@ describe('replies', () => {
     }
   })
 
+  it('guards routes registered before the plugin too', async () => {
+    const app = Fastify()
+    app.get('/details/:id', async () => ({ ok: true }))
+    await app.register(meshPolicyPlugin, options('details'))
+    expect((await app.inject({ url: '/details/0' })).statusCode).toBe(403)
+    await app.close()
+  })
+
   it('matches paths without the query string', async () => {
     const { app } = await policyApp(options('details'))
     expect((await app.inject({ url: '/health?verbose=1' })).statusCode).toBe(200)
