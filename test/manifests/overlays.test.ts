@@ -117,9 +117,8 @@ describe.each(renderableDirs())('%s', (dir) => {
       expect(Object.keys(main.resources?.requests ?? {}).sort(), deployment.metadata.name).toEqual(['cpu', 'memory'])
       expect(Object.keys(main.resources?.limits ?? {}).sort(), deployment.metadata.name).toEqual(['cpu', 'memory'])
       expect(pod?.terminationGracePeriodSeconds).toBeGreaterThan(10)
-      const healthPath = deployment.metadata.name === 'idp' ? '/.well-known/openid-configuration' : '/health'
       for (const probe of [main.readinessProbe, main.livenessProbe]) {
-        expect(probe?.httpGet, deployment.metadata.name).toEqual({ path: healthPath, port: 'http' })
+        expect(probe?.httpGet, deployment.metadata.name).toEqual({ path: '/health', port: 'http' })
       }
     }
   })
@@ -147,15 +146,19 @@ describe('k8s/overlays/dev-idp', () => {
     expect(manifests.filter((manifest) => manifest.apiVersion.includes('istio.io'))).toEqual([])
   })
 
-  it('productpage and the IdP agree on issuer, client and callback; the back channel is in-cluster', () => {
+  it('productpage and the IdP agree on issuer, client, audience and callback; the back channel is in-cluster', () => {
     const productpage = named<IDeployment>(manifests, 'Deployment', 'productpage-v1')
     const idp = named<IDeployment>(manifests, 'Deployment', 'idp')
     expect(envValue(productpage, 'OIDC_ISSUER')).toBe('http://localhost:8080/')
     expect(envValue(idp, 'IDP_ISSUER')).toBe(envValue(productpage, 'OIDC_ISSUER'))
     expect(envValue(productpage, 'OIDC_INTERNAL_BASE_URL')).toBe('http://idp.bookinfo.svc.cluster.local:9090/')
-    expect(envValue(idp, 'IDP_CLIENT_ID')).toBe(envValue(productpage, 'OIDC_CLIENT_ID'))
+    expect(envValue(idp, 'IDP_PORT')).toBe('9090')
     expect(envValue(idp, 'IDP_REDIRECT_URIS')).toBe(envValue(productpage, 'OIDC_CALLBACK_URL'))
-    expect(envValue(idp, 'IDP_AUDIENCE')).toBe(envValue(productpage, 'OIDC_AUDIENCE'))
+    expect(envValue(idp, 'IDP_POST_LOGOUT_URIS')).toBe('http://localhost:8080/productpage')
+    // The IdP takes its client and API from the seed baked into its image.
+    const seed = JSON.parse(readFileSync(join(REPO_ROOT, 'dev', 'idp', 'seed.json'), 'utf8')) as { api: { identifier: string }, client: { client_id: string } }
+    expect(envValue(productpage, 'OIDC_CLIENT_ID')).toBe(seed.client.client_id)
+    expect(envValue(productpage, 'OIDC_AUDIENCE')).toBe(seed.api.identifier)
   })
 
   it('the client and session secrets come from one generated Secret, shared with the IdP', () => {
@@ -165,7 +168,7 @@ describe('k8s/overlays/dev-idp', () => {
     const productpage = named<IDeployment>(manifests, 'Deployment', 'productpage-v1')
     expect(container(productpage).envFrom).toEqual([{ secretRef: { name: secret?.metadata?.name } }])
     const idp = named<IDeployment>(manifests, 'Deployment', 'idp')
-    expect(container(idp).env?.find((variable) => variable.name === 'IDP_CLIENT_SECRET')?.valueFrom)
+    expect(container(idp).env?.find((variable) => variable.name === 'IDP_DEV_CLIENT_SECRET')?.valueFrom)
       .toEqual({ secretKeyRef: { name: secret?.metadata?.name, key: 'OIDC_CLIENT_SECRET' } })
   })
 })
