@@ -104,3 +104,12 @@ describe('framework errors', () => {
     expect(res.json()).toEqual({ error: 'URI too long' })
   })
 })
+
+describe('callNotFound from a matched route', () => {
+  it('is a 404, not a 405', async () => {
+    const app = await build()
+    app.get('/files/*', async (_req, reply) => reply.callNotFound())
+    const res = await app.inject('/files/missing.css')
+    expect(res.statusCode).toBe(404)
+  })
+})
