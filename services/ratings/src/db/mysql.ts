@@ -1,6 +1,6 @@
-import { createPool, type PoolConnection, type RowDataPacket } from 'mysql2/promise'
+import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise'
 import type { DatabaseConfig } from '../config.ts'
-import { starsOf, type RatingsSource } from './source.ts'
+import { starsOf, type LoadResult, type RatingsSource } from './source.ts'
 
 /**
  * MySQL/MariaDB through a small bounded pool (upstream opened a connection per request): at most 4
@@ -25,26 +25,36 @@ export function mysqlSource ({ mysql, connectTimeoutMs, queryTimeoutMs }: Databa
 
   return {
     async load () {
-      let conn: PoolConnection | undefined
-      try {
-        conn = await pool.getConnection()
-      } catch (cause) {
-        return { kind: 'connect-failed', cause }
-      }
-      try {
-        const [rows] = await conn.query<RowDataPacket[]>({ sql: 'SELECT Rating FROM ratings', timeout: queryTimeoutMs })
-        return { kind: 'ok', stars: starsOf(rows.map((row) => row.Rating)) }
-      } catch (cause) {
-        // A connection that failed mid-query (server gone, timeout) must not go back to the pool.
-        conn.destroy()
-        conn = undefined
-        return { kind: 'query-failed', cause }
-      } finally {
-        conn?.release()
-      }
+      const first = await selectOnce(pool, queryTimeoutMs)
+      // A pooled connection the server dropped while idle says nothing about the database: try a fresh one.
+      if (first.kind !== 'stale') return first
+      const second = await selectOnce(pool, queryTimeoutMs)
+      return second.kind === 'stale' ? { kind: 'connect-failed', cause: second.cause } : second
     },
     async close () {
       await pool.end()
     },
+  }
+}
+
+type Attempt = LoadResult | { kind: 'stale', cause: unknown }
+
+async function selectOnce (pool: Pool, queryTimeoutMs: number): Promise<Attempt> {
+  let conn
+  try {
+    conn = await pool.getConnection()
+  } catch (cause) {
+    return { kind: 'connect-failed', cause }
+  }
+  try {
+    const [rows] = await conn.query<RowDataPacket[]>({ sql: 'SELECT Rating FROM ratings', timeout: queryTimeoutMs })
+    conn.release()
+    return { kind: 'ok', stars: starsOf(rows.map((row) => row.Rating)) }
+  } catch (cause) {
+    // Whatever went wrong, this connection does not go back to the pool.
+    conn.destroy()
+    const { fatal, code } = cause as { fatal?: boolean, code?: string }
+    if (fatal === true && code !== 'PROTOCOL_SEQUENCE_TIMEOUT') return { kind: 'stale', cause }
+    return { kind: 'query-failed', cause }
   }
 }
