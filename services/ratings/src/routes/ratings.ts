@@ -55,7 +55,7 @@ export async function ratingsRoutes (app: FastifyInstance, { config, faults, sto
         const [Reviewer1, Reviewer2] = result.stars
         return json(reply, 200, { id, ratings: { Reviewer1, Reviewer2 } })
       }
-      request.log.warn({ db: config.database.type, err: describeDbError(result.cause) }, `ratings database: ${result.kind}`)
+      request.log.warn({ db: config.database.type, error: describeDbError(result.cause) }, `ratings database: ${result.kind}`)
       if (result.kind === 'connect-failed') {
         // Upstream MySQL answered 200 with this body and no content type [QUIRK]; reviews renders a 500 the same.
         return json(reply, 500, { error: 'could not connect to ratings database' })
