@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { IDeployment } from 'kubernetes-models/apps/v1'
 import type { IContainer, ISecret } from 'kubernetes-models/v1'
 import type { IRequestAuthentication } from '@kubernetes-models/istio/security.istio.io/v1'
@@ -46,31 +46,34 @@ it('finds the base and the three overlays', () => {
 })
 
 describe.each(renderableDirs())('%s', (dir) => {
-  let manifests: Manifest[] = []
-  beforeAll(() => {
-    manifests = renderOverlay(dir).map(({ manifest }) => manifest)
-  })
+  // Rendered (once, cached) inside each test: without kubectl every test fails with the reason, none is skipped.
+  const render = (): Manifest[] => renderOverlay(dir).map(({ manifest }) => manifest)
 
   it('every document validates against its kubernetes-models / @kubernetes-models/istio schema', () => {
+    const manifests = render()
     expect(manifests.length).toBeGreaterThan(10)
     expect(manifests.map(schemaProblem).filter((problem) => problem !== undefined)).toEqual([])
   })
 
   it('no document has a field its API does not define', () => {
+    const manifests = render()
     expect(strictFieldProblems(manifests.map((manifest) => ({ source: dir, manifest })))).toEqual([])
   })
 
   it('objects refer to each other consistently (subsets, selectors, principals, ports, accounts, secrets)', () => {
+    const manifests = render()
     expect(allProblems({ manifests, defaultNamespace: 'bookinfo' })).toEqual([])
   })
 
   it('everything lives in namespace bookinfo, which the render creates', () => {
+    const manifests = render()
     const outside = manifests.filter((manifest) => manifest.kind !== 'Namespace' && manifest.metadata.namespace !== 'bookinfo')
     expect(outside.map((manifest) => `${manifest.kind}/${manifest.metadata.name}`)).toEqual([])
     expect(ofKind(manifests, 'Namespace').map((namespace) => namespace.metadata.name)).toEqual(['bookinfo'])
   })
 
   it('has upstream Bookinfo names: Services, ServiceAccounts and Deployments with app/version labels', () => {
+    const manifests = render()
     for (const app of ['productpage', 'details', 'reviews', 'ratings']) {
       expect(named(manifests, 'Service', app).metadata.labels).toEqual({ app, service: app })
       expect(named(manifests, 'ServiceAccount', `bookinfo-${app}`).metadata.labels).toEqual({ account: app })
@@ -86,6 +89,7 @@ describe.each(renderableDirs())('%s', (dir) => {
   })
 
   it('reviews v1 has ratings off; v2 black and v3 red stars with ratings on', () => {
+    const manifests = render()
     const env = (name: string): Array<[string, string | undefined]> =>
       (container(named<IDeployment>(manifests, 'Deployment', name)).env ?? []).map((variable) => [variable.name, variable.value])
     expect(env('reviews-v1')).toEqual([['ENABLE_RATINGS', 'false']])
@@ -94,6 +98,7 @@ describe.each(renderableDirs())('%s', (dir) => {
   })
 
   it('every pod meets the PSA "restricted" profile, with a writable /tmp only', () => {
+    const manifests = render()
     for (const deployment of ofKind<IDeployment>(manifests, 'Deployment')) {
       const pod = deployment.spec?.template.spec
       expect(pod?.securityContext, deployment.metadata.name).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } })
@@ -111,6 +116,7 @@ describe.each(renderableDirs())('%s', (dir) => {
   })
 
   it('every pod has requests and limits, /health probes, a grace period over the app\'s 10 s drain', () => {
+    const manifests = render()
     for (const deployment of ofKind<IDeployment>(manifests, 'Deployment')) {
       const pod = deployment.spec?.template.spec
       const main = container(deployment)
@@ -124,6 +130,7 @@ describe.each(renderableDirs())('%s', (dir) => {
   })
 
   it('the four Bookinfo services are scraped by Prometheus on 9080 /metrics', () => {
+    const manifests = render()
     for (const name of BOOKINFO_DEPLOYMENTS) {
       expect(named<IDeployment>(manifests, 'Deployment', name).spec?.template.metadata?.annotations).toEqual({
         'prometheus.io/scrape': 'true',
@@ -135,18 +142,18 @@ describe.each(renderableDirs())('%s', (dir) => {
 })
 
 describe('k8s/overlays/dev-idp', () => {
-  let manifests: Manifest[] = []
-  beforeAll(() => {
-    manifests = renderOverlay('k8s/overlays/dev-idp').map(({ manifest }) => manifest)
-  })
+  // Rendered (once, cached) inside each test: without kubectl every test fails with the reason, none is skipped.
+  const render = (): Manifest[] => renderOverlay('k8s/overlays/dev-idp').map(({ manifest }) => manifest)
 
   it('adds the IdP (Deployment, Service on 9090, ServiceAccount idp) and no mesh resources', () => {
+    const manifests = render()
     expect(named<IDeployment>(manifests, 'Deployment', 'idp').spec?.template.spec?.serviceAccountName).toBe('idp')
     expect(named(manifests, 'Service', 'idp')).toMatchObject({ spec: { ports: [{ name: 'http', port: 9090 }] } })
     expect(manifests.filter((manifest) => manifest.apiVersion.includes('istio.io'))).toEqual([])
   })
 
   it('productpage and the IdP agree on issuer, client, audience and callback; the back channel is in-cluster', () => {
+    const manifests = render()
     const productpage = named<IDeployment>(manifests, 'Deployment', 'productpage-v1')
     const idp = named<IDeployment>(manifests, 'Deployment', 'idp')
     expect(envValue(productpage, 'OIDC_ISSUER')).toBe('http://localhost:8080/')
@@ -162,6 +169,7 @@ describe('k8s/overlays/dev-idp', () => {
   })
 
   it('the client and session secrets come from one generated Secret, shared with the IdP', () => {
+    const manifests = render()
     const [secret, ...others] = generated(manifests, 'Secret', 'oidc-credentials') as ISecret[]
     expect(others).toEqual([])
     expect(secretKeys(secret)).toEqual(['OIDC_CLIENT_SECRET', 'SESSION_SECRET'])
@@ -174,13 +182,12 @@ describe('k8s/overlays/dev-idp', () => {
 })
 
 describe('k8s/overlays/auth0', () => {
-  let manifests: Manifest[] = []
   const tenant = exampleEnv('auth0', 'auth0.env.example')
-  beforeAll(() => {
-    manifests = renderOverlay('k8s/overlays/auth0').map(({ manifest }) => manifest)
-  })
+  // Rendered (once, cached) inside each test: without kubectl every test fails with the reason, none is skipped.
+  const render = (): Manifest[] => renderOverlay('k8s/overlays/auth0').map(({ manifest }) => manifest)
 
   it('productpage reads the seed\'s app-credentials keys (plus the session secret) from a generated Secret', () => {
+    const manifests = render()
     const [secret, ...others] = generated(manifests, 'Secret', 'app-credentials') as ISecret[]
     expect(others).toEqual([])
     expect(secretKeys(secret)).toEqual([
@@ -191,6 +198,7 @@ describe('k8s/overlays/auth0', () => {
   })
 
   it('the RequestAuthentication and the egress ServiceEntry name the tenant from auth0.env', () => {
+    const manifests = render()
     const authn = named<IRequestAuthentication>(manifests, 'RequestAuthentication', 'bookinfo-jwt')
     expect(authn.spec?.jwtRules).toEqual([{
       issuer: `https://${tenant.AUTH0_DOMAIN}/`,
@@ -202,6 +210,7 @@ describe('k8s/overlays/auth0', () => {
   })
 
   it('leaves no placeholder, no bundled IdP and no ConfigMap holding the client secret', () => {
+    const manifests = render()
     const text = JSON.stringify(manifests)
     for (const placeholder of ['AUTH0_DOMAIN/', 'tenant.auth0.invalid', 'localhost:9090']) expect(text).not.toContain(placeholder)
     expect(ofKind(manifests, 'ConfigMap')).toEqual([])
@@ -209,23 +218,24 @@ describe('k8s/overlays/auth0', () => {
   })
 
   it('the namespace gets Istio sidecars', () => {
+    const manifests = render()
     expect(named(manifests, 'Namespace', 'bookinfo').metadata.labels).toEqual({ 'istio-injection': 'enabled' })
   })
 })
 
 describe('k8s/overlays/kind', () => {
-  let manifests: Manifest[] = []
-  beforeAll(() => {
-    manifests = renderOverlay('k8s/overlays/kind').map(({ manifest }) => manifest)
-  })
+  // Rendered (once, cached) inside each test: without kubectl every test fails with the reason, none is skipped.
+  const render = (): Manifest[] => renderOverlay('k8s/overlays/kind').map(({ manifest }) => manifest)
 
   it('uses the kind-loaded images only', () => {
+    const manifests = render()
     for (const deployment of ofKind<IDeployment>(manifests, 'Deployment')) {
       expect(container(deployment).imagePullPolicy, deployment.metadata.name).toBe('Never')
     }
   })
 
   it('Istio checks tokens with the issuer the IdP mints and productpage expects, keys from the in-cluster IdP', () => {
+    const manifests = render()
     const productpage = named<IDeployment>(manifests, 'Deployment', 'productpage-v1')
     const idp = named<IDeployment>(manifests, 'Deployment', 'idp')
     const [rule, ...others] = named<IRequestAuthentication>(manifests, 'RequestAuthentication', 'bookinfo-jwt').spec?.jwtRules ?? []
@@ -238,6 +248,7 @@ describe('k8s/overlays/kind', () => {
   })
 
   it('runs in a mesh: injection on, strict mTLS, plaintext only for istiod\'s JWKS fetch from the IdP', () => {
+    const manifests = render()
     expect(named(manifests, 'Namespace', 'bookinfo').metadata.labels).toEqual({ 'istio-injection': 'enabled' })
     expect(named(manifests, 'PeerAuthentication', 'default')).toMatchObject({ spec: { mtls: { mode: 'STRICT' } } })
     expect(named(manifests, 'PeerAuthentication', 'idp-permissive'))
@@ -245,12 +256,14 @@ describe('k8s/overlays/kind', () => {
   })
 
   it('routes the browser to productpage and the IdP through the ingress gateway', () => {
+    const manifests = render()
     expect(ofKind(manifests, 'Gateway').map((gateway) => gateway.metadata.name)).toEqual(['bookinfo-gateway'])
     expect(ofKind(manifests, 'VirtualService').map((service) => service.metadata.name).sort()).toEqual(['bookinfo', 'idp'])
     expect(ofKind(manifests, 'AuthorizationPolicy').map((policy) => policy.metadata.name)).toContain('idp-policy')
   })
 
   it('leaves no placeholder behind', () => {
+    const manifests = render()
     const text = JSON.stringify(manifests)
     for (const placeholder of ['localhost:9090', 'tenant.auth0.invalid', 'AUTH0_']) expect(text).not.toContain(placeholder)
   })
