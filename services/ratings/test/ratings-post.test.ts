@@ -38,6 +38,13 @@ describe('POST /ratings/<id> (v1)', () => {
       expect(res.body).toBe('{"id":7,"ratings":{"Reviewer1":3}}')
     })
 
+  it.each(['invalid', ';;'])('a malformed Content-Type header (%s) → 415, not a 5xx', async (type) => {
+    const res = await post('/ratings/7', '{"Reviewer1":3}', type)
+    expect(res.statusCode).toBe(415)
+    expect(res.headers['content-type']).toBe('application/json')
+    expect(res.json()).toEqual({ error: expect.any(String) })
+  })
+
   it('accepts an empty object', async () => {
     const res = await post('/ratings/8', '{}', 'application/json')
     expect(res.statusCode).toBe(200)
