@@ -1,3 +1,4 @@
+import { ConfigError } from '@bookinfo/service-kit'
 import type { MeshPolicyOptions } from './plugin.ts'
 
 /**
@@ -23,7 +24,8 @@ export interface MeshPolicyEnv {
   MESH_PEER_SECRET?: string
 }
 
-export class MeshPolicyConfigError extends Error {
+// A ConfigError, so a service's runService reports it like any other bad variable and exits 1.
+export class MeshPolicyConfigError extends ConfigError {
   override name = 'MeshPolicyConfigError'
 }
 

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { createMetricsRegistry, hygienePlugin, metricsPlugin, registerJsonHealth, serverOptions } from '@bookinfo/service-kit'
+import { meshPolicyPlugin } from '@bookinfo/mesh-policy'
 import type { Dispatcher } from 'undici'
 import type { DetailsConfig } from './config.ts'
 import { detailsRoutes } from './routes/details.ts'
@@ -16,6 +17,8 @@ export async function buildApp (
 ): Promise<FastifyInstance> {
   const app = Fastify(serverOpts)
   await app.register(hygienePlugin)
+  // Before every route: who may call what, from the same istio/security YAML the mesh enforces.
+  if (config.meshPolicy?.enabled) await app.register(meshPolicyPlugin, config.meshPolicy)
   await app.register(metricsPlugin, { registry: createMetricsRegistry() })
   // Upstream's WEBrick mount also answered below /health/.
   registerJsonHealth(app, { service: 'Details', prefix: true })

@@ -1,4 +1,5 @@
 import { BASE_ENV_PROPERTIES, loadEnv, type BaseEnv, type EnvJsonSchema } from '@bookinfo/service-kit'
+import { MESH_POLICY_ENV_PROPERTIES, meshPolicyOptionsFromEnv, type MeshPolicyEnv, type MeshPolicyOptions } from '@bookinfo/mesh-policy'
 
 /** The ISBN upstream details v2 looks up (the legacy e2e test expected it on the product page). */
 export const EXTERNAL_BOOK_ISBN = '0486424618'
@@ -8,6 +9,7 @@ export const DETAILS_ENV_SCHEMA: EnvJsonSchema = {
   type: 'object',
   properties: {
     ...BASE_ENV_PROPERTIES,
+    ...MESH_POLICY_ENV_PROPERTIES,
     // Upstream compares with === 'true': only the exact lower-case string turns the mode on.
     ENABLE_EXTERNAL_BOOK_SERVICE: { type: 'string', default: 'false' },
     DO_NOT_ENCRYPT: { type: 'string', default: 'false' },
@@ -16,7 +18,7 @@ export const DETAILS_ENV_SCHEMA: EnvJsonSchema = {
   },
 }
 
-interface DetailsEnv extends BaseEnv {
+interface DetailsEnv extends BaseEnv, MeshPolicyEnv {
   ENABLE_EXTERNAL_BOOK_SERVICE: string
   DO_NOT_ENCRYPT: string
   EXTERNAL_BOOK_SERVICE_URL?: string
@@ -32,6 +34,8 @@ export interface ExternalBookConfig {
 export interface DetailsConfig {
   /** Set in external book mode (details v2); undefined → the static book. */
   externalBook: ExternalBookConfig | undefined
+  /** Enforces istio/security in-process when no mesh is present (MESH_POLICY=on). */
+  meshPolicy?: MeshPolicyOptions
 }
 
 /** The Google Books origin upstream uses; DO_NOT_ENCRYPT=true leaves TLS to the mesh (egress rule). */
@@ -46,5 +50,6 @@ export function configFromEnv (env: Record<string, string | undefined>): { base:
   const externalBook = parsed.ENABLE_EXTERNAL_BOOK_SERVICE === 'true'
     ? { url: `${origin}/books/v1/volumes?q=isbn:${EXTERNAL_BOOK_ISBN}`, timeoutMs: parsed.EXTERNAL_BOOK_TIMEOUT_MS }
     : undefined
-  return { base: parsed, config: { externalBook } }
+  const meshPolicy = meshPolicyOptionsFromEnv(parsed, { app: 'details', version: 'v1' })
+  return { base: parsed, config: { externalBook, meshPolicy } }
 }

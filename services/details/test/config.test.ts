@@ -39,7 +39,9 @@ describe('configFromEnv', () => {
   })
 
   it('accepts and ignores SERVICE_VERSION', () => {
-    expect(configFromEnv({ SERVICE_VERSION: 'v2' }).config).toEqual({ externalBook: undefined })
+    const { meshPolicy, ...rest } = configFromEnv({ SERVICE_VERSION: 'v2' }).config
+    expect(rest).toEqual({ externalBook: undefined })
+    expect(meshPolicy).toMatchObject({ enabled: false, workload: { labels: { app: 'details', version: 'v1' } } })
   })
 
   it.each([

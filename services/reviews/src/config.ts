@@ -1,5 +1,6 @@
 import { hostname } from 'node:os'
 import { BASE_ENV_PROPERTIES, loadEnv, type BaseEnv, type EnvJsonSchema } from '@bookinfo/service-kit'
+import { MESH_POLICY_ENV_PROPERTIES, meshPolicyOptionsFromEnv, serviceAccountPrincipal, type MeshPolicyEnv, type MeshPolicyOptions } from '@bookinfo/mesh-policy'
 import { javaBoolean, ratingsOrigin, ratingsTimeoutMs } from './ratings-settings.ts'
 
 /** Env vars of reviews (contract §4.1) plus our RATINGS_TIMEOUT_MS. */
@@ -7,6 +8,8 @@ export const REVIEWS_ENV_SCHEMA: EnvJsonSchema = {
   type: 'object',
   properties: {
     ...BASE_ENV_PROPERTIES,
+    ...MESH_POLICY_ENV_PROPERTIES,
+    SERVICE_VERSION: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,63}$', default: 'v1' },
     ENABLE_RATINGS: { type: 'string' },
     STAR_COLOR: { type: 'string', default: 'black' },
     SERVICES_DOMAIN: { type: 'string' },
@@ -18,7 +21,8 @@ export const REVIEWS_ENV_SCHEMA: EnvJsonSchema = {
   },
 }
 
-interface ReviewsEnv extends BaseEnv {
+interface ReviewsEnv extends BaseEnv, MeshPolicyEnv {
+  SERVICE_VERSION: string
   ENABLE_RATINGS?: string
   STAR_COLOR: string
   SERVICES_DOMAIN?: string
@@ -33,6 +37,11 @@ export interface RatingsClientConfig {
   /** `http://ratings:9080`; the call goes to `<origin>/ratings/<id>`. */
   origin: string
   timeoutMs: number
+  /**
+   * Outside a mesh, ratings' policy needs our source principal: a short assertion signed with the shared
+   * peer secret stands in for the mTLS identity (packages/mesh-policy README, "Source principals").
+   */
+  peer?: { secret: string, principal: string }
 }
 
 export interface ReviewsConfig {
@@ -42,6 +51,8 @@ export interface ReviewsConfig {
   podName: string
   /** The literal string "null" when CLUSTER_NAME is unset, as upstream prints Java's null. */
   clusterName: string
+  /** Enforces istio/security in-process when no mesh is present (MESH_POLICY=on). */
+  meshPolicy?: MeshPolicyOptions
 }
 
 export function configFromEnv (env: Record<string, string | undefined>): { base: BaseEnv, config: ReviewsConfig } {
@@ -50,6 +61,9 @@ export function configFromEnv (env: Record<string, string | undefined>): { base:
     ? {
         origin: ratingsOrigin(parsed.RATINGS_HOSTNAME, parsed.SERVICES_DOMAIN, parsed.RATINGS_SERVICE_PORT),
         timeoutMs: ratingsTimeoutMs(parsed.STAR_COLOR, parsed.RATINGS_TIMEOUT_MS),
+        ...(parsed.MESH_PEER_SECRET
+          ? { peer: { secret: parsed.MESH_PEER_SECRET, principal: serviceAccountPrincipal(parsed.MESH_POLICY_NAMESPACE, 'bookinfo-reviews') } }
+          : {}),
       }
     : undefined
   return {
@@ -59,6 +73,7 @@ export function configFromEnv (env: Record<string, string | undefined>): { base:
       starColor: parsed.STAR_COLOR,
       podName: parsed.HOSTNAME ?? hostname(),
       clusterName: parsed.CLUSTER_NAME ?? 'null',
+      meshPolicy: meshPolicyOptionsFromEnv(parsed, { app: 'reviews', version: parsed.SERVICE_VERSION }),
     },
   }
 }

@@ -1,4 +1,5 @@
 import { fetchWithDeadline, parseJson } from '@bookinfo/service-kit'
+import { peerHeaders } from '@bookinfo/mesh-policy'
 import type { Dispatcher } from 'undici'
 import type { RatingsClientConfig } from './config.ts'
 
@@ -12,12 +13,13 @@ export type RatingsAnswer =
  */
 export async function fetchRatings (
   id: number,
-  { origin, timeoutMs }: RatingsClientConfig,
+  { origin, timeoutMs, peer }: RatingsClientConfig,
   propagated: Record<string, string>,
   dispatcher?: Dispatcher
 ): Promise<RatingsAnswer> {
+  const identity = peer ? await peerHeaders({ ...peer, audience: 'ratings' }) : {}
   const result = await fetchWithDeadline(`${origin}/ratings/${id}`, {
-    headers: { ...propagated, accept: 'application/json' },
+    headers: { ...propagated, ...identity, accept: 'application/json' },
     timeoutMs,
     ...(dispatcher ? { dispatcher } : {}),
   })

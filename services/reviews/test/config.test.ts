@@ -5,13 +5,15 @@ import { configFromEnv } from '../src/config.ts'
 
 describe('configFromEnv', () => {
   it('defaults to reviews v1: ratings off, black, the machine host name, cluster "null"', () => {
-    const { base, config } = configFromEnv({})
+    const { base, config: { meshPolicy, ...config } } = configFromEnv({})
     expect(base.PORT).toBe(9080)
+    expect(meshPolicy).toMatchObject({ enabled: false, workload: { labels: { app: 'reviews', version: 'v1' } } })
     expect(config).toEqual({ ratings: undefined, starColor: 'black', podName: hostname(), clusterName: 'null' })
   })
 
   it('is reviews v2 with ENABLE_RATINGS=true: ratings:9080, 10 s', () => {
-    const { config } = configFromEnv({ ENABLE_RATINGS: 'true', HOSTNAME: 'reviews-v2-7d79d5bd5d-abcde', CLUSTER_NAME: 'east' })
+    const { config: { meshPolicy, ...config } } = configFromEnv({ ENABLE_RATINGS: 'true', HOSTNAME: 'reviews-v2-7d79d5bd5d-abcde', CLUSTER_NAME: 'east', SERVICE_VERSION: 'v2' })
+    expect(meshPolicy?.workload.labels).toEqual({ app: 'reviews', version: 'v2' })
     expect(config).toEqual({
       ratings: { origin: 'http://ratings:9080', timeoutMs: 10_000 },
       starColor: 'black',
@@ -37,8 +39,9 @@ describe('configFromEnv', () => {
     expect(config.ratings).toEqual({ origin: 'http://ratings-alt.bookinfo.svc.cluster.local:9082', timeoutMs: 750 })
   })
 
-  it('accepts and ignores SERVICE_VERSION and LOG_DIR', () => {
-    const { config } = configFromEnv({ SERVICE_VERSION: 'v3', LOG_DIR: '/tmp/logs', HOSTNAME: 'p' })
+  it('reads SERVICE_VERSION only as the workload label, and ignores LOG_DIR', () => {
+    const { config: { meshPolicy, ...config } } = configFromEnv({ SERVICE_VERSION: 'v3', LOG_DIR: '/tmp/logs', HOSTNAME: 'p' })
+    expect(meshPolicy?.workload.labels).toEqual({ app: 'reviews', version: 'v3' })
     expect(config).toEqual({ ratings: undefined, starColor: 'black', podName: 'p', clusterName: 'null' })
   })
 
@@ -52,5 +55,17 @@ describe('configFromEnv', () => {
   ])('rejects %s=%s with an error naming it', (name, value) => {
     expect(() => configFromEnv({ ENABLE_RATINGS: 'true', [name]: value })).toThrow(ConfigError)
     expect(() => configFromEnv({ ENABLE_RATINGS: 'true', [name]: value })).toThrow(name)
+  })
+})
+
+describe('mesh policy settings', () => {
+  it('signs ratings calls as bookinfo-reviews when a peer secret is set', () => {
+    const secret = 's'.repeat(32)
+    const { config } = configFromEnv({ ENABLE_RATINGS: 'true', MESH_PEER_SECRET: secret, MESH_POLICY_NAMESPACE: 'demo' })
+    expect(config.ratings?.peer).toEqual({ secret, principal: 'cluster.local/ns/demo/sa/bookinfo-reviews' })
+  })
+
+  it('refuses MESH_POLICY=on without MESH_POLICY_DIR, naming it', () => {
+    expect(() => configFromEnv({ MESH_POLICY: 'on' })).toThrow(/MESH_POLICY_DIR/)
   })
 })
