@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { spawnLogged, stopAll, waitHealthy, type ProcessSpec, type StackProcess } from './processes.ts'
@@ -12,6 +13,7 @@ export const DEFAULT_PORTS = {
   'reviews-v1': 9083,
   'reviews-v2': 9084,
   'reviews-v3': 9085,
+  idp: 9090,
 } as const
 
 export type StackPorts = { -readonly [K in keyof typeof DEFAULT_PORTS]: number }
@@ -24,10 +26,16 @@ export interface StackOptions {
   ports?: Partial<StackPorts>
   /** Extra env per process name, e.g. `{ productpage: { FLOOD_FACTOR: '2' } }`. */
   env?: Record<string, Record<string, string>>
+  /**
+   * Enforce istio/security in every service (default true): the local stack then answers like the mesh.
+   * Off gives upstream Bookinfo's open behaviour.
+   */
+  meshPolicy?: boolean
 }
 
 export interface LocalStack {
   productpageUrl: string
+  issuer: string
   ports: StackPorts
   processes: StackProcess[]
   stop: () => Promise<Record<string, number | string>>
@@ -44,10 +52,25 @@ function service (name: string, dir: string, port: number, env: Record<string, s
   }
 }
 
-/** The specs of the six processes; pure, so the wiring is unit-tested. */
-export function stackSpecs (opts: StackOptions): ProcessSpec[] {
+/** Dev-only client secret of the bundled IdP (dev/idp/README.md); productpage must present the same. */
+const DEV_CLIENT_SECRET = 'bookinfo-dev-client-secret'
+
+/** The specs of the seven processes (IdP first); pure, so the wiring is unit-tested. */
+export function stackSpecs (opts: StackOptions, peerSecret = randomBytes(32).toString('base64url')): ProcessSpec[] {
   const ports: StackPorts = { ...DEFAULT_PORTS, ...opts.ports }
-  const extra = (name: string) => opts.env?.[name] ?? {}
+  const issuer = `http://localhost:${ports.idp}/`
+  const productpageOrigin = `http://localhost:${ports.productpage}`
+  // Same YAML as the mesh; the peer secret (fresh per run) stands in for mTLS identities (mesh-policy README).
+  const policy: Record<string, string> = opts.meshPolicy === false
+    ? { MESH_POLICY: 'off' }
+    : {
+        MESH_POLICY: 'on',
+        MESH_POLICY_DIR: join(ROOT, 'istio', 'security'),
+        MESH_POLICY_ISSUER: issuer,
+        MESH_POLICY_JWKS_URI: `${issuer}.well-known/jwks.json`,
+        MESH_PEER_SECRET: peerSecret,
+      }
+  const extra = (name: string) => ({ ...policy, ...opts.env?.[name] })
   const reviews = (v: ReviewsVersion, enable: boolean, color: string) => service(`reviews-${v}`, 'reviews', ports[`reviews-${v}`], {
     HOSTNAME: `reviews-${v}-local`,
     SERVICE_VERSION: v,
@@ -58,12 +81,30 @@ export function stackSpecs (opts: StackOptions): ProcessSpec[] {
     ...extra(`reviews-${v}`),
   })
   return [
+    {
+      name: 'idp',
+      script: join(ROOT, 'dev', 'idp', 'src', 'server.ts'),
+      env: {
+        IDP_HOST: HOST,
+        IDP_PORT: String(ports.idp),
+        IDP_ISSUER: issuer,
+        IDP_DEV_CLIENT_SECRET: DEV_CLIENT_SECRET,
+        IDP_REDIRECT_URIS: `${productpageOrigin}/callback`,
+        IDP_POST_LOGOUT_URIS: `${productpageOrigin}/productpage`,
+        ...opts.env?.idp,
+      },
+      healthUrl: `http://${HOST}:${ports.idp}/health`,
+    },
     service('details', 'details', ports.details, { ...extra('details') }),
     service('ratings', 'ratings', ports.ratings, { ...extra('ratings') }),
     reviews('v1', false, 'black'),
     reviews('v2', true, 'black'),
     reviews('v3', true, 'red'),
     service('productpage', 'productpage', ports.productpage, {
+      OIDC_ISSUER: issuer,
+      OIDC_CLIENT_ID: 'bookinfo-productpage',
+      OIDC_CLIENT_SECRET: DEV_CLIENT_SECRET,
+      OIDC_CALLBACK_URL: `${productpageOrigin}/callback`,
       DETAILS_HOSTNAME: HOST,
       DETAILS_SERVICE_PORT: String(ports.details),
       REVIEWS_HOSTNAME: HOST,
@@ -78,15 +119,23 @@ export function stackSpecs (opts: StackOptions): ProcessSpec[] {
 /** Starts every service as a real process on loopback and waits until all are healthy. */
 export async function startLocalStack (opts: StackOptions): Promise<LocalStack> {
   const ports: StackPorts = { ...DEFAULT_PORTS, ...opts.ports }
-  const processes = stackSpecs(opts).map((spec) => spawnLogged(spec, opts.logDir))
+  const [idpSpec, ...serviceSpecs] = stackSpecs(opts)
+  const processes: StackProcess[] = []
   try {
-    await Promise.all(processes.map((p) => waitHealthy(p)))
+    // The IdP first: productpage reads its discovery document and the policy its JWKS.
+    const idp = spawnLogged(idpSpec as ProcessSpec, opts.logDir)
+    processes.push(idp)
+    await waitHealthy(idp)
+    const services = serviceSpecs.map((spec) => spawnLogged(spec, opts.logDir))
+    processes.push(...services)
+    await Promise.all(services.map((p) => waitHealthy(p)))
   } catch (err) {
     await stopAll(processes)
     throw err
   }
   return {
     productpageUrl: `http://localhost:${ports.productpage}`,
+    issuer: `http://localhost:${ports.idp}/`,
     ports,
     processes,
     stop: () => stopAll(processes),
