@@ -48,7 +48,7 @@ for (const p of stack.processes) {
   p.exited.then((code) => {
     if (!stopping) {
       process.stderr.write(`dev: ${p.name} exited (${code}); see ${p.logFile}\n`)
-      void stop()
+      stop().catch(() => process.exit(1))
     }
   }, () => {})
 }
