@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { createMetricsRegistry, hygienePlugin, metricsPlugin, registerJsonHealth, serverOptions } from '@bookinfo/service-kit'
+import { meshPolicyPlugin } from '@bookinfo/mesh-policy'
 import type { Config } from './config.ts'
 import { mongoSource } from './db/mongo.ts'
 import { mysqlSource } from './db/mysql.ts'
@@ -12,6 +13,8 @@ export async function buildApp (config: Config, serverOpts: FastifyServerOptions
   const app = Fastify(serverOpts)
   // Upstream's router answered an unknown path with 404, an empty body and no content type.
   await app.register(hygienePlugin, { notFound: (_request, reply) => reply.code(404).send() })
+  // Before every route: who may call what, from the same istio/security YAML the mesh enforces.
+  if (config.meshPolicy?.enabled) await app.register(meshPolicyPlugin, config.meshPolicy)
   await app.register(metricsPlugin, { registry: createMetricsRegistry() })
 
   const faults = createFaults(config)

@@ -1,5 +1,6 @@
 import { setTimeout as sleepFor } from 'node:timers/promises'
 import { BASE_ENV_PROPERTIES, loadEnv, type BaseEnv, type EnvJsonSchema } from '@bookinfo/service-kit'
+import { MESH_POLICY_ENV_PROPERTIES, meshPolicyOptionsFromEnv, type MeshPolicyEnv, type MeshPolicyOptions } from '@bookinfo/mesh-policy'
 
 /** Upstream's image variants; each is the same code with another SERVICE_VERSION. */
 export const SERVICE_VERSIONS = ['v1', 'v2', 'v-faulty', 'v-delayed', 'v-unavailable', 'v-unhealthy'] as const
@@ -9,6 +10,7 @@ export const ENV_SCHEMA = {
   type: 'object',
   properties: {
     ...BASE_ENV_PROPERTIES,
+    ...MESH_POLICY_ENV_PROPERTIES,
     // Upstream treated an unknown value as v1; a typo in a manifest should fail loudly instead.
     SERVICE_VERSION: { type: 'string', enum: [...SERVICE_VERSIONS], default: 'v1' },
     // Upstream: `mysql` selects MySQL, anything else MongoDB. We accept the two names only.
@@ -24,7 +26,7 @@ export const ENV_SCHEMA = {
   },
 } as const satisfies EnvJsonSchema
 
-interface RatingsEnv extends BaseEnv {
+interface RatingsEnv extends BaseEnv, MeshPolicyEnv {
   SERVICE_VERSION: ServiceVersion
   DB_TYPE: 'mysql' | 'mongodb'
   MYSQL_DB_HOST: string
@@ -60,6 +62,8 @@ export interface Config {
   now: () => number
   /** Waits `ms` or until `signal` aborts (app close), whichever is first; never rejects. */
   sleep: (ms: number, signal: AbortSignal) => Promise<void>
+  /** Enforces istio/security in-process when no mesh is present (MESH_POLICY=on). */
+  meshPolicy?: MeshPolicyOptions
 }
 
 async function sleep (ms: number, signal: AbortSignal): Promise<void> {
@@ -86,6 +90,7 @@ export function configFromEnv (env: Record<string, string | undefined>): { base:
       random: Math.random,
       now: Date.now,
       sleep,
+      meshPolicy: meshPolicyOptionsFromEnv(e, { app: 'ratings', version: e.SERVICE_VERSION }),
     },
   }
 }
