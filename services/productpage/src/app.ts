@@ -1,6 +1,8 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import { createMetricsRegistry, hygienePlugin, metricsPlugin, serverOptions } from '@bookinfo/service-kit'
 import type { Dispatcher } from 'undici'
+import { oidcLoginPlugin } from './auth/oidc-login.ts'
+import type { DiscoveryOptions } from './auth/oidc-discovery.ts'
 import { simpleLoginPlugin } from './auth/simple-login.ts'
 import { createBackendCaller } from './backends.ts'
 import type { ProductpageConfig } from './config.ts'
@@ -16,6 +18,10 @@ import { productpageRoutes } from './routes/productpage.ts'
 export interface ProductpageDeps {
   /** Outbound dispatcher for the backend calls (tests pass a MockAgent). */
   dispatcher?: Dispatcher
+  /** Clock in ms for token expiry (tests move it). */
+  now?: () => number
+  /** OIDC discovery retry settings (tests shorten the pauses). */
+  discovery?: DiscoveryOptions
 }
 
 const NOT_FOUND_HTML = '<!DOCTYPE html>\n<html lang="en">\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>There is nothing at this address.</p>\n</html>\n'
@@ -30,7 +36,10 @@ export async function buildApp (
   serverOpts: FastifyServerOptions = serverOptions(false),
   deps: ProductpageDeps = {}
 ): Promise<FastifyInstance> {
-  const app = Fastify(serverOpts)
+  // With Secure session cookies TLS ends at the ingress: @fastify/session stores a session only when
+  // the request looks like HTTPS, so the ingress's X-Forwarded-Proto must count.
+  const secureBehindProxy = config.oidc?.session.cookieSecure === true
+  const app = Fastify(secureBehindProxy ? { ...serverOpts, trustProxy: true } : serverOpts)
   await app.register(hygienePlugin, { notFound })
   await app.register(securityHeadersPlugin)
 
@@ -42,14 +51,19 @@ export async function buildApp (
     ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
   })
 
-  // The login mode owns /login, /logout and the session; routes see it only through `app.authMode`.
-  switch (config.authMode) {
-    case 'simple':
-      await app.register(simpleLoginPlugin, config.simpleLogin)
-      break
-  }
   await app.register(viewsPlugin)
   await app.register(staticAssetsPlugin)
+
+  // The login mode owns /login, /logout and the session; routes see it only through `app.authMode`.
+  if (config.authMode === 'oidc' && config.oidc !== undefined) {
+    await app.register(oidcLoginPlugin, {
+      config: config.oidc,
+      now: deps.now ?? Date.now,
+      ...(deps.discovery ? { discovery: deps.discovery } : {}),
+    })
+  } else {
+    await app.register(simpleLoginPlugin, config.simpleLogin)
+  }
 
   await app.register(healthRoutes)
   await app.register(indexPageRoutes, { config })
