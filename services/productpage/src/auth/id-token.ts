@@ -42,6 +42,9 @@ export async function verifyIdToken (token: string, check: IdTokenCheck): Promis
     return { ok: false, reason: describe(err) }
   }
   if (typeof payload.sub !== 'string' || payload.sub === '') return { ok: false, reason: 'no subject' }
+  // jose accepts any iat; a token issued in the future comes from a broken clock or a forger.
+  const nowS = (check.now ?? Date.now()) / 1000
+  if (typeof payload.iat === 'number' && payload.iat > nowS + CLOCK_TOLERANCE_S) return { ok: false, reason: 'iat in the future' }
   if (typeof payload.nonce !== 'string' || !sameString(payload.nonce, check.nonce)) return { ok: false, reason: 'nonce mismatch' }
   const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud]
   if (payload.azp !== undefined && payload.azp !== check.clientId) return { ok: false, reason: 'azp is another client' }
@@ -56,7 +59,8 @@ function sameString (a: string, b: string): boolean {
 }
 
 function describe (err: unknown): string {
-  if (err instanceof errors.JWTClaimValidationFailed) return `${err.code} (${err.claim}: ${err.reason})`
-  if (err instanceof errors.JOSEError) return err.code
-  return 'not a valid JWT'
+  if (!(err instanceof errors.JOSEError)) return 'not a valid JWT'
+  // JWTExpired and JWTClaimValidationFailed name the claim; never the token or the claim's value.
+  const { claim, reason } = err as { claim?: unknown, reason?: unknown }
+  return typeof claim === 'string' ? `${err.code} (${claim}: ${String(reason)})` : err.code
 }
