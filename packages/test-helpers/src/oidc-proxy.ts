@@ -12,6 +12,8 @@ export interface ProxyServer {
 export interface ProxyOptions {
   /** Requests for which this returns true are accepted and never answered (a stalled upstream). */
   stall?: (req: IncomingMessage) => boolean
+  /** Listen on this port (default: any free one), e.g. to bring back an address that was down. */
+  port?: number
 }
 
 /**
@@ -46,7 +48,7 @@ export async function startReverseProxy (target: string, opts: ProxyOptions = {}
     })
     req.pipe(forward)
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
