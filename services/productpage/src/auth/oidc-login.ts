@@ -225,6 +225,8 @@ async function oidcLogin (app: FastifyInstance, { config, now, discovery }: Oidc
         await request.session.save()
       } catch (err) {
         request.log.warn({ reason: (err as Error).message }, 'sign-in unavailable: session store error')
+        // Unchanged again, so @fastify/session does not retry the write (and fail) when the reply goes out.
+        delete request.session.login
         return sendProblem(reply, 'session-store')
       }
       return reply.header('cache-control', 'no-store').redirect(url, 302)
@@ -288,6 +290,10 @@ async function oidcLogin (app: FastifyInstance, { config, now, discovery }: Oidc
         await request.session.save()
       } catch (err) {
         request.log.warn({ reason: (err as Error).message }, 'sign-in failed: session store error')
+        // Nothing half-stored: the (new or old) session object goes back to what the store holds.
+        delete request.session.user
+        delete request.session.tokens
+        delete request.session.login
         return sendProblem(reply, 'session-store')
       }
       request.log.info('signed in')
