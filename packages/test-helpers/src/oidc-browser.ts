@@ -51,6 +51,8 @@ export interface Form {
 export class OidcBrowser {
   /** host name → cookie name → cookie. */
   readonly jar = new Map<string, Map<string, StoredCookie>>()
+  /** Every response this browser received, in order (to check what reached the user). */
+  readonly history: Page[] = []
 
   /** A cookie's value for a URL's host, whatever its path; undefined when absent. */
   cookie (url: string | URL, name: string): string | undefined {
@@ -126,7 +128,9 @@ export class OidcBrowser {
     if (cookie !== '' && !headers.has('cookie')) headers.set('cookie', cookie)
     const res = await fetch(target, { ...init, headers, redirect: 'manual' })
     this.store(target, res.headers)
-    return { status: res.status, headers: res.headers, body: await res.text(), url: target }
+    const page = { status: res.status, headers: res.headers, body: await res.text(), url: target }
+    this.history.push(page)
+    return page
   }
 
   /** Requests `url` and follows redirects (any host) until a page that is not a redirect. */
