@@ -90,6 +90,7 @@ function tokenEndpointStatus (err: unknown): number | undefined {
 async function oidcLogin (app: FastifyInstance, { config, now, discovery }: OidcLoginOptions): Promise<void> {
   await app.register(sessionPluginFp, { config: config.session, timeoutMs: config.httpTimeoutMs })
   const sessionMaxAgeMs = config.session.maxAgeSeconds * 1000
+  let warnedInsecure = false
 
   const oidc = lazyOidcClient(config, {
     stateFor: (request) => request.session.login?.state ?? '',
@@ -215,6 +216,11 @@ async function oidcLogin (app: FastifyInstance, { config, now, discovery }: Oidc
       if (!found.ok) {
         request.log.warn({ reason: found.reason }, 'sign-in unavailable: OIDC discovery failed')
         return sendProblem(reply, 'idp-unavailable')
+      }
+      if (config.session.cookieSecure && request.protocol !== 'https' && !warnedInsecure) {
+        // Browsers drop a Secure cookie set over plain HTTP: the login could not finish. Say why, once.
+        warnedInsecure = true
+        request.log.warn('COOKIE_SECURE=true but /login came over plain HTTP (no X-Forwarded-Proto: https): browsers will drop the Secure session cookie')
       }
       const login = { state: random(), nonce: random(), startedAt: now() }
       request.session.login = login
