@@ -26,5 +26,15 @@ if ! command -v "${KUBECTL:-kubectl}" >/dev/null; then
 fi
 status=0
 pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.run/vitest.json "${vitest_args[@]}" "$@" || status=$?
-node scripts/summary.ts .run/vitest.json || true
+reports=(.run/vitest.json)
+if [ $# -eq 0 ]; then
+  # The suite starts its own stack on ports 19080-19091 (e2e/README.md), so a running dev.sh does not collide.
+  step "end-to-end (Playwright against the local stack)"
+  rm -f .run/playwright.json
+  pnpm --filter @bookinfo/e2e exec playwright test || status=$?
+  reports+=(.run/playwright.json)
+else
+  printf '\n== end-to-end skipped: arguments filter the vitest run\n'
+fi
+node scripts/summary.ts "${reports[@]}" || true
 exit $status
