@@ -1,24 +1,14 @@
-import { spawnSync } from 'node:child_process'
-import { request } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { getFreePort, startService, type ManagedProcess } from '@bookinfo/test-helpers'
+import { rawRequest, runToExit } from '@bookinfo/test-helpers/raw-http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STATIC_BODY } from './fixtures.ts'
 
 const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url))
 
-/** A raw GET, so the test controls header sizes that fetch would refuse to send. */
 async function get (port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number, body: string }> {
-  return new Promise((resolve, reject) => {
-    // A fresh connection per call: after a 431 the server closes the socket a pooled agent would reuse.
-    const req = request({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
-      let body = ''
-      res.on('data', (chunk: Buffer) => { body += chunk.toString() })
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
-    })
-    req.on('error', reject)
-    req.end()
-  })
+  const { status, body } = await rawRequest(port, path, { headers })
+  return { status, body }
 }
 
 describe('details as a real process', () => {
@@ -59,11 +49,7 @@ describe('details with a bad environment', () => {
     ['PORT', 'abc'],
     ['EXTERNAL_BOOK_TIMEOUT_MS', '-5'],
   ])('exits 1 naming %s', (name, value) => {
-    const run = spawnSync(process.execPath, [SERVER], {
-      env: { ...process.env, [name]: value },
-      encoding: 'utf8',
-      timeout: 20_000,
-    })
+    const run = runToExit(SERVER, { [name]: value })
     expect(run.status).toBe(1)
     expect(run.stderr).toContain(name)
   })

@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { getFreePort, startService, type ManagedProcess } from '@bookinfo/test-helpers'
+import { runToExit } from '@bookinfo/test-helpers/raw-http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_BODY } from './build.ts'
 
@@ -90,11 +90,7 @@ describe('ratings with a bad environment', () => {
     ['DB_TYPE', 'postgres'],
     ['MYSQL_DB_PORT', 'x'],
   ])('exits 1 naming %s', (name, value) => {
-    const run = spawnSync(process.execPath, [SERVER], {
-      env: { ...process.env, [name]: value },
-      encoding: 'utf8',
-      timeout: 20_000,
-    })
+    const run = runToExit(SERVER, { [name]: value })
     expect(run.status).toBe(1)
     expect(run.stderr).toContain(name)
   })

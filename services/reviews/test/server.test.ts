@@ -1,23 +1,14 @@
-import { spawnSync } from 'node:child_process'
-import { request } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { getFreePort, startService, startTestServer, type ManagedProcess, type TestServer } from '@bookinfo/test-helpers'
+import { rawRequest, runToExit } from '@bookinfo/test-helpers/raw-http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { reviewsBytes } from './fixtures.ts'
 
 const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url))
 
-/** A raw GET on a fresh connection (after a 431 the server closes the socket a pooled agent would reuse). */
 async function get (port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number, body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
-      let body = ''
-      res.on('data', (chunk: Buffer) => { body += chunk.toString() })
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
-    })
-    req.on('error', reject)
-    req.end()
-  })
+  const { status, body } = await rawRequest(port, path, { headers })
+  return { status, body }
 }
 
 describe('reviews v2 as a real process', () => {
@@ -69,11 +60,7 @@ describe('reviews with a bad environment', () => {
     ['RATINGS_SERVICE_PORT', 'tcp://10.96.0.12:9080'],
     ['RATINGS_TIMEOUT_MS', 'fast'],
   ])('exits 1 naming %s', (name, value) => {
-    const run = spawnSync(process.execPath, [SERVER], {
-      env: { ...process.env, [name]: value },
-      encoding: 'utf8',
-      timeout: 20_000,
-    })
+    const run = runToExit(SERVER, { [name]: value })
     expect(run.status).toBe(1)
     expect(run.stderr).toContain(name)
   })
