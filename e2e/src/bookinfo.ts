@@ -41,7 +41,9 @@ export function bookinfo (page: Page, target: Target) {
   }
 
   const expectSignedInAs = async (name: string): Promise<void> => {
-    await expect(userArea).toContainText(name)
+    // Exactly "<name> ( sign out )": the greeting names this persona, not merely contains its name.
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    await expect(userArea).toHaveText(new RegExp(`^\\s*${escaped}\\s*\\(\\s*sign out\\s*\\)\\s*$`))
     await expect(signOutLink).toBeVisible()
     await expect(signInLink).toHaveCount(0)
   }
