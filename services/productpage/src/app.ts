@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import { createMetricsRegistry, hygienePlugin, metricsPlugin, serverOptions } from '@bookinfo/service-kit'
+import { meshPolicyPlugin } from '@bookinfo/mesh-policy'
 import type { Dispatcher } from 'undici'
 import { oidcLoginPlugin } from './auth/oidc-login.ts'
 import type { DiscoveryOptions } from './auth/oidc-discovery.ts'
@@ -41,6 +42,8 @@ export async function buildApp (
   const secureBehindProxy = config.oidc?.session.cookieSecure === true
   const app = Fastify(secureBehindProxy ? { ...serverOpts, trustProxy: true } : serverOpts)
   await app.register(hygienePlugin, { notFound })
+  // Before every route: who may call what, from the same istio/security YAML the mesh enforces.
+  if (config.meshPolicy?.enabled) await app.register(meshPolicyPlugin, config.meshPolicy)
   await app.register(securityHeadersPlugin)
 
   const registry = createMetricsRegistry()

@@ -1,4 +1,5 @@
 import { BASE_ENV_PROPERTIES, ConfigError, loadEnv, type BaseEnv, type EnvJsonSchema } from '@bookinfo/service-kit'
+import { MESH_POLICY_ENV_PROPERTIES, meshPolicyOptionsFromEnv, type MeshPolicyEnv, type MeshPolicyOptions } from '@bookinfo/mesh-policy'
 
 // A DNS name, an IPv4 address or a bracketed IPv6 literal: nothing that could change the URL's shape.
 const HOST_PATTERN = '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?)$'
@@ -13,6 +14,7 @@ export const PRODUCTPAGE_ENV_SCHEMA: EnvJsonSchema = {
   type: 'object',
   properties: {
     ...BASE_ENV_PROPERTIES,
+    ...MESH_POLICY_ENV_PROPERTIES,
     SERVICES_DOMAIN: { type: 'string', pattern: HOST_PATTERN },
     DETAILS_HOSTNAME: { type: 'string', pattern: HOST_PATTERN, default: 'details' },
     DETAILS_SERVICE_PORT: PORT,
@@ -45,7 +47,7 @@ export const PRODUCTPAGE_ENV_SCHEMA: EnvJsonSchema = {
   },
 }
 
-interface ProductpageEnv extends BaseEnv {
+interface ProductpageEnv extends BaseEnv, MeshPolicyEnv {
   SERVICES_DOMAIN?: string
   DETAILS_HOSTNAME: string
   DETAILS_SERVICE_PORT: number
@@ -137,6 +139,8 @@ export interface ProductpageConfig {
   simpleLogin: SimpleLoginConfig
   /** Set exactly when `authMode` is 'oidc'. */
   oidc?: OidcConfig
+  /** Enforces istio/security in-process when no mesh is present (MESH_POLICY=on). */
+  meshPolicy?: MeshPolicyOptions
 }
 
 export function backendUrl (host: string, domain: string | undefined, port: number): string {
@@ -164,6 +168,7 @@ export function configFromEnv (env: Record<string, string | undefined>): { base:
         cookieSecure: e.COOKIE_SECURE,
       },
       ...(oidc === undefined ? {} : { oidc }),
+      meshPolicy: meshPolicyOptionsFromEnv(e, { app: 'productpage', version: 'v1' }),
     },
   }
 }

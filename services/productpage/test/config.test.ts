@@ -4,8 +4,9 @@ import { DEV_SESSION_SECRET, configFromEnv } from '../src/config.ts'
 
 describe('configFromEnv', () => {
   it('defaults: upstream host names and port 9080, no flooding, 3 s deadline, simple login with the dev key', () => {
-    const { base, config } = configFromEnv({})
+    const { base, config: { meshPolicy, ...config } } = configFromEnv({})
     expect(base.PORT).toBe(9080)
+    expect(meshPolicy).toMatchObject({ enabled: false, workload: { labels: { app: 'productpage', version: 'v1' } } })
     expect(config).toEqual({
       backends: { details: 'http://details:9080', reviews: 'http://reviews:9080', ratings: 'http://ratings:9080' },
       floodFactor: 0,
