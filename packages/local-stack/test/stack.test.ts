@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getFreePort } from '@bookinfo/test-helpers'
+import { OidcBrowser } from '@bookinfo/test-helpers/oidc-browser'
 import { DEFAULT_PORTS, ROOT, stackSpecs, startLocalStack, type LocalStack, type StackPorts } from '../src/stack.ts'
 
 describe('stackSpecs', () => {
@@ -85,5 +86,27 @@ describe('local stack (real processes, policy on)', () => {
     for (const name of ['details', 'ratings', 'reviews-v3', 'productpage'] as const) {
       expect((await fetch(url(name, '/health'))).status).toBe(200)
     }
+  })
+
+  it('shows user@bookinfo.com the details and the reviews error (role user: read:book-details only)', async () => {
+    const browser = new OidcBrowser()
+    const done = await browser.signIn(`${stack.productpageUrl}/login`, { username: 'user@bookinfo.com', password: 'user-password' })
+    expect(done.page.url.pathname).toBe('/productpage')
+    const html = done.page.body
+    expect(html).toContain('Book Details')
+    expect(html).toContain('Error fetching product reviews')
+    expect(html).not.toContain('Error fetching product details')
+  })
+
+  it('shows mod@bookinfo.com everything, with red stars from reviews v3 (reviews → ratings passes the policy)', async () => {
+    const browser = new OidcBrowser()
+    const done = await browser.signIn(`${stack.productpageUrl}/login`, { username: 'mod@bookinfo.com', password: 'mod-password' })
+    const html = done.page.body
+    expect(html).toContain('Book Details')
+    expect(html).toContain('Book Reviews')
+    expect(html).toContain('reviews-v3-local')
+    expect(html).toContain('glyphicon glyphicon-star')
+    expect(html).toContain('color="red"')
+    expect(html).not.toContain('Ratings service is currently unavailable')
   })
 })
