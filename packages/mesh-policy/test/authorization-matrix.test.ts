@@ -79,8 +79,8 @@ describe('authorization matrix (istio/security through the plugin)', () => {
     expect(actual).toEqual(expected)
   })
 
-  it('the README shows the same table', async () => {
-    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8')
+  it.each(['../README.md', '../../../README.md'])('%s shows the same table', async (path) => {
+    const readme = await readFile(new URL(path, import.meta.url), 'utf8')
     expect(readme).toContain(renderMatrixMarkdown())
   })
 })

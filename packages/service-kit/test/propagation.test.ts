@@ -25,3 +25,10 @@ describe('propagateHeaders', () => {
     expect(propagateHeaders({ cookie: ['a=1', 'b=2'] as unknown as string })).toEqual({ cookie: 'a=1; b=2' })
   })
 })
+
+describe('TRACE_HEADERS (the fixture every service test uses)', () => {
+  it('has a value for every propagated header, so a header added here is checked everywhere', async () => {
+    const { TRACE_HEADERS } = await import('@bookinfo/test-helpers/trace-headers')
+    expect(Object.keys(TRACE_HEADERS).sort()).toEqual([...PROPAGATED_HEADERS].sort())
+  })
+})
