@@ -1,4 +1,4 @@
-import { PROPAGATED_HEADERS } from '@bookinfo/service-kit'
+import { TRACE_HEADERS as SHARED_TRACE_HEADERS } from '@bookinfo/test-helpers/trace-headers'
 import type { FastifyInstance } from 'fastify'
 import { MockAgent } from 'undici'
 import { buildApp } from '../src/app.ts'
@@ -60,35 +60,11 @@ export function reviewsBody (version: 'v1' | 'v2' | 'v3', opts: { ratingError?: 
 
 export const RATINGS_BODY = '{"id":0,"ratings":{"Reviewer1":5,"Reviewer2":4}}'
 
-/** A distinct value for every header of contract §1.1 (the kit's list), to check each one arrives verbatim. */
-export const TRACE_HEADERS: Record<string, string> = {
-  'x-request-id': '34eeb41d-d267-9e49-8b84-dde403fc5b72',
-  'x-ot-span-context': 'ot-span-context-value',
-  'x-datadog-trace-id': '1234567890123',
-  'x-datadog-parent-id': '9876543210',
-  'x-datadog-sampling-priority': '1',
-  traceparent: '00-80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-01',
-  tracestate: 'vendor=opaque',
-  'x-cloud-trace-context': '105445aa7843bc8bf206b120001000/1;o=1',
-  'grpc-trace-bin': 'AAARf5iFyewQ3tPdkxRmbBAB',
-  'x-b3-traceid': '80f198ee56343ba864fe8b2a57d3eff7',
-  'x-b3-spanid': 'e457b5a2e4d86bd1',
-  'x-b3-parentspanid': '05e3ac9a4f6e3b90',
-  'x-b3-sampled': '1',
-  'x-b3-flags': '0',
-  b3: '80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1-05e3ac9a4f6e3b90',
-  sw8: '40c7fdf104e3de67',
-  'end-user': 'mallory',
-  'user-agent': 'bookinfo-test/1.0',
-  cookie: 'theme=dark; other=1',
-  authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.test.signature',
-  jwt: 'eyJhbGciOiJSUzI1NiJ9.jwt.signature',
-}
-
-// The fixture follows the kit's list: a header added there is then checked here too.
-for (const name of PROPAGATED_HEADERS) {
-  if (!(name in TRACE_HEADERS)) throw new Error(`fixture lacks propagated header ${name}`)
-}
+/**
+ * A distinct value for every header of contract §1.1 (the kit's list), to check each one arrives verbatim;
+ * `end-user` and `cookie` are ones productpage must NOT forward (it sets `end-user` from its session).
+ */
+export const TRACE_HEADERS: Record<string, string> = { ...SHARED_TRACE_HEADERS, 'end-user': 'mallory', cookie: 'theme=dark; other=1' }
 
 /** Signs in through POST /login and returns the `name=value` pair to send back as Cookie. */
 export async function login (app: FastifyInstance, username: string): Promise<string> {
