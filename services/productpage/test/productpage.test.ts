@@ -27,6 +27,8 @@ async function page (headers: Record<string, string> = {}): Promise<string> {
   const res = await app.inject({ url: '/productpage', headers })
   expect(res.statusCode).toBe(200)
   expect(res.headers['content-type']).toBe('text/html; charset=utf-8')
+  // Per-user page: a browser must not show a cached signed-in copy after sign-out.
+  expect(res.headers['cache-control']).toBe('no-store')
   return res.body
 }
 

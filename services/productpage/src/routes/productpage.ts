@@ -37,6 +37,8 @@ export async function productpageRoutes (app: FastifyInstance, { callBackend, fl
 
     const user = sessionUser(request)
     const signIn = request.server.authMode.signIn
+    // The page is per user: never kept in a cache, so Back after sign-out cannot show a signed-in copy.
+    reply.header('cache-control', 'no-store')
     return reply.view('productpage.hbs', {
       product: PRODUCTS[0],
       details: detailsBlock(detailsResult),
