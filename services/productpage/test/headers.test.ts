@@ -18,28 +18,26 @@ afterEach(async () => {
   await agent.close()
 })
 
+// The exact headers of upstream's two tests (contract §8.1): the mocks match only these values.
+const UPSTREAM_HEADERS = {
+  'x-b3-traceid': '80f198ee56343ba864fe8b2a57d3eff7',
+  'x-b3-spanid': 'e457b5a2e4d86bd1',
+  'x-b3-sampled': '1',
+  sw8: '40c7fdf104e3de67',
+}
+const UPSTREAM_REVIEWS_HEADERS = { 'x-request-id': '34eeb41d-d267-9e49-8b84-dde403fc5b72', ...UPSTREAM_HEADERS }
+const UPSTREAM_RATINGS_HEADERS = { 'x-request-id': '34eeb41d-d267-9e49-8b84-dde403fc5b73', ...UPSTREAM_HEADERS }
+
 describe('contract §8.1: upstream productpage unit tests', () => {
   it('test_header_propagation_reviews: the reviews mock matches only with the exact header values', async () => {
     agent.get(REVIEWS_ORIGIN).intercept({
       path: '/reviews/0',
       method: 'GET',
-      headers: {
-        'x-request-id': '34eeb41d-d267-9e49-8b84-dde403fc5b72',
-        'x-b3-traceid': '80f198ee56343ba864fe8b2a57d3eff7',
-        'x-b3-spanid': 'e457b5a2e4d86bd1',
-        'x-b3-sampled': '1',
-        sw8: '40c7fdf104e3de67',
-      },
+      headers: UPSTREAM_REVIEWS_HEADERS,
     }).reply(200, '{}')
     const res = await app.inject({
       url: '/api/v1/products/0/reviews',
-      headers: {
-        'x-request-id': '34eeb41d-d267-9e49-8b84-dde403fc5b72',
-        'x-b3-traceid': '80f198ee56343ba864fe8b2a57d3eff7',
-        'x-b3-spanid': 'e457b5a2e4d86bd1',
-        'x-b3-sampled': '1',
-        sw8: '40c7fdf104e3de67',
-      },
+      headers: UPSTREAM_REVIEWS_HEADERS,
     })
     expect(res.statusCode).toBe(200)
     expect(res.json()).toEqual({})
@@ -49,23 +47,11 @@ describe('contract §8.1: upstream productpage unit tests', () => {
     agent.get(RATINGS_ORIGIN).intercept({
       path: '/ratings/0',
       method: 'GET',
-      headers: {
-        'x-request-id': '34eeb41d-d267-9e49-8b84-dde403fc5b73',
-        'x-b3-traceid': '80f198ee56343ba864fe8b2a57d3eff7',
-        'x-b3-spanid': 'e457b5a2e4d86bd1',
-        'x-b3-sampled': '1',
-        sw8: '40c7fdf104e3de67',
-      },
+      headers: UPSTREAM_RATINGS_HEADERS,
     }).reply(200, '{}')
     const res = await app.inject({
       url: '/api/v1/products/0/ratings',
-      headers: {
-        'x-request-id': '34eeb41d-d267-9e49-8b84-dde403fc5b73',
-        'x-b3-traceid': '80f198ee56343ba864fe8b2a57d3eff7',
-        'x-b3-spanid': 'e457b5a2e4d86bd1',
-        'x-b3-sampled': '1',
-        sw8: '40c7fdf104e3de67',
-      },
+      headers: UPSTREAM_RATINGS_HEADERS,
     })
     expect(res.statusCode).toBe(200)
   })
