@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from 'vitest'
 import { TRACE_HEADERS as SHARED_TRACE_HEADERS } from '@bookinfo/test-helpers/trace-headers'
 import type { FastifyInstance } from 'fastify'
 import { MockAgent } from 'undici'
@@ -21,6 +22,23 @@ export function mockAgent (): MockAgent {
   const agent = new MockAgent()
   agent.disableNetConnect()
   return agent
+}
+
+/**
+ * Registers beforeEach/afterEach hooks giving each test a fresh MockAgent (no network) and an app on it;
+ * read them as `t.agent` and `t.app` inside tests.
+ */
+export function useMockedApp (): { readonly agent: MockAgent, readonly app: FastifyInstance } {
+  const t = {} as { agent: MockAgent, app: FastifyInstance }
+  beforeEach(async () => {
+    t.agent = mockAgent()
+    t.app = await appWith(t.agent)
+  })
+  afterEach(async () => {
+    await t.app.close()
+    await t.agent.close()
+  })
+  return t
 }
 
 export async function appWith (agent: MockAgent, env: Record<string, string> = {}, overrides: Partial<ProductpageConfig> = {}): Promise<FastifyInstance> {

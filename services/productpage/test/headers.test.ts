@@ -1,22 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { FastifyInstance } from 'fastify'
-import type { MockAgent } from 'undici'
-import { DETAILS_BODY, DETAILS_ORIGIN, RATINGS_ORIGIN, REVIEWS_ORIGIN, TRACE_HEADERS, appWith, login, mockAgent, reviewsBody } from './fixtures.ts'
+import { describe, expect, it } from 'vitest'
+import { DETAILS_BODY, DETAILS_ORIGIN, RATINGS_ORIGIN, REVIEWS_ORIGIN, TRACE_HEADERS, login, reviewsBody, useMockedApp } from './fixtures.ts'
 
 type Headers = Record<string, string>
 
-let agent: MockAgent
-let app: FastifyInstance
-
-beforeEach(async () => {
-  agent = mockAgent()
-  app = await appWith(agent)
-})
-
-afterEach(async () => {
-  await app.close()
-  await agent.close()
-})
+const t = useMockedApp()
 
 // The exact headers of upstream's two tests (contract §8.1): the mocks match only these values.
 const UPSTREAM_HEADERS = {
@@ -30,12 +17,12 @@ const UPSTREAM_RATINGS_HEADERS = { 'x-request-id': '34eeb41d-d267-9e49-8b84-dde4
 
 describe('contract §8.1: upstream productpage unit tests', () => {
   it('test_header_propagation_reviews: the reviews mock matches only with the exact header values', async () => {
-    agent.get(REVIEWS_ORIGIN).intercept({
+    t.agent.get(REVIEWS_ORIGIN).intercept({
       path: '/reviews/0',
       method: 'GET',
       headers: UPSTREAM_REVIEWS_HEADERS,
     }).reply(200, '{}')
-    const res = await app.inject({
+    const res = await t.app.inject({
       url: '/api/v1/products/0/reviews',
       headers: UPSTREAM_REVIEWS_HEADERS,
     })
@@ -44,12 +31,12 @@ describe('contract §8.1: upstream productpage unit tests', () => {
   })
 
   it('test_header_propagation_ratings: the ratings mock matches only with the exact header values', async () => {
-    agent.get(RATINGS_ORIGIN).intercept({
+    t.agent.get(RATINGS_ORIGIN).intercept({
       path: '/ratings/0',
       method: 'GET',
       headers: UPSTREAM_RATINGS_HEADERS,
     }).reply(200, '{}')
-    const res = await app.inject({
+    const res = await t.app.inject({
       url: '/api/v1/products/0/ratings',
       headers: UPSTREAM_RATINGS_HEADERS,
     })
@@ -57,8 +44,8 @@ describe('contract §8.1: upstream productpage unit tests', () => {
   })
 
   it('a different header value does not match the mock (the tests above can fail)', async () => {
-    agent.get(REVIEWS_ORIGIN).intercept({ path: '/reviews/0', method: 'GET', headers: { 'x-request-id': 'expected' } }).reply(200, '{}')
-    const res = await app.inject({ url: '/api/v1/products/0/reviews', headers: { 'x-request-id': 'something-else' } })
+    t.agent.get(REVIEWS_ORIGIN).intercept({ path: '/reviews/0', method: 'GET', headers: { 'x-request-id': 'expected' } }).reply(200, '{}')
+    const res = await t.app.inject({ url: '/api/v1/products/0/reviews', headers: { 'x-request-id': 'something-else' } })
     expect(res.statusCode).toBe(500)
   })
 })
@@ -66,7 +53,7 @@ describe('contract §8.1: upstream productpage unit tests', () => {
 /** Records the headers of every call to `origin` + `path`, answering `body`. */
 function record (origin: string, path: string, body: string, times = 1): Headers[] {
   const seen: Headers[] = []
-  agent.get(origin).intercept({ path, method: 'GET' }).reply((opts) => {
+  t.agent.get(origin).intercept({ path, method: 'GET' }).reply((opts) => {
     seen.push(opts.headers as Headers)
     return { statusCode: 200, data: body }
   }).times(times)
@@ -82,7 +69,7 @@ describe('outbound headers', () => {
     ['ratings', '/api/v1/products/0/ratings', RATINGS_ORIGIN, '/ratings/0'],
   ])('the API call to %s carries every propagated header verbatim, but not cookie or the incoming end-user', async (_name, url, origin, path) => {
     const seen = record(origin, path, '{}')
-    const res = await app.inject({ url, headers: TRACE_HEADERS })
+    const res = await t.app.inject({ url, headers: TRACE_HEADERS })
     expect(res.statusCode).toBe(200)
     expect(seen).toHaveLength(1)
     const sent = seen[0] as Headers
@@ -94,7 +81,7 @@ describe('outbound headers', () => {
   it('the page calls details and reviews with the propagated headers, without cookie or the incoming end-user', async () => {
     const details = record(DETAILS_ORIGIN, '/details/0', JSON.stringify(DETAILS_BODY))
     const reviews = record(REVIEWS_ORIGIN, '/reviews/0', reviewsBody('v1'))
-    const res = await app.inject({ url: '/productpage', headers: TRACE_HEADERS })
+    const res = await t.app.inject({ url: '/productpage', headers: TRACE_HEADERS })
     expect(res.statusCode).toBe(200)
     for (const sent of [details[0], reviews[0]] as Headers[]) {
       for (const name of FORWARDED) expect(sent[name], name).toBe(TRACE_HEADERS[name])
@@ -104,13 +91,13 @@ describe('outbound headers', () => {
   })
 
   it('after signing in as jason every call carries end-user: jason, whatever end-user the client sent', async () => {
-    const cookie = await login(app, 'jason')
+    const cookie = await login(t.app, 'jason')
     const details = record(DETAILS_ORIGIN, '/details/0', JSON.stringify(DETAILS_BODY))
     const reviews = record(REVIEWS_ORIGIN, '/reviews/0', reviewsBody('v2'), 2)
     const ratings = record(RATINGS_ORIGIN, '/ratings/0', '{}')
-    await app.inject({ url: '/productpage', headers: { cookie, 'end-user': 'mallory' } })
-    await app.inject({ url: '/api/v1/products/0/reviews', headers: { cookie } })
-    await app.inject({ url: '/api/v1/products/0/ratings', headers: { cookie } })
+    await t.app.inject({ url: '/productpage', headers: { cookie, 'end-user': 'mallory' } })
+    await t.app.inject({ url: '/api/v1/products/0/reviews', headers: { cookie } })
+    await t.app.inject({ url: '/api/v1/products/0/ratings', headers: { cookie } })
     const all = [...details, ...reviews, ...ratings]
     expect(all).toHaveLength(4)
     for (const sent of all) {
@@ -120,9 +107,9 @@ describe('outbound headers', () => {
   })
 
   it('an empty user name is still a session: end-user is sent empty, as upstream', async () => {
-    const cookie = await login(app, '')
+    const cookie = await login(t.app, '')
     const seen = record(RATINGS_ORIGIN, '/ratings/0', '{}')
-    await app.inject({ url: '/api/v1/products/0/ratings', headers: { cookie } })
+    await t.app.inject({ url: '/api/v1/products/0/ratings', headers: { cookie } })
     expect(seen[0]?.['end-user']).toBe('')
   })
 })

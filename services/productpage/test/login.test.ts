@@ -1,32 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { FastifyInstance } from 'fastify'
-import type { MockAgent } from 'undici'
+import { describe, expect, it } from 'vitest'
 import { encodeSession } from '../src/auth/simple-login.ts'
-import { DETAILS_BODY, DETAILS_ORIGIN, REVIEWS_ORIGIN, TEST_SECRET, appWith, login, mockAgent, reviewsBody } from './fixtures.ts'
+import { DETAILS_BODY, DETAILS_ORIGIN, REVIEWS_ORIGIN, TEST_SECRET, appWith, login, reviewsBody, useMockedApp } from './fixtures.ts'
 
-let agent: MockAgent
-let app: FastifyInstance
-
-beforeEach(async () => {
-  agent = mockAgent()
-  app = await appWith(agent)
-})
-
-afterEach(async () => {
-  await app.close()
-  await agent.close()
-})
+const t = useMockedApp()
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
 
 /** Backends for one page view; returns the end-user header each call carried. */
 function pageBackends (): Array<string | undefined> {
   const users: Array<string | undefined> = []
-  agent.get(DETAILS_ORIGIN).intercept({ path: '/details/0', method: 'GET' }).reply((opts) => {
+  t.agent.get(DETAILS_ORIGIN).intercept({ path: '/details/0', method: 'GET' }).reply((opts) => {
     users.push((opts.headers as Record<string, string>)['end-user'])
     return { statusCode: 200, data: JSON.stringify(DETAILS_BODY) }
   })
-  agent.get(REVIEWS_ORIGIN).intercept({ path: '/reviews/0', method: 'GET' }).reply((opts) => {
+  t.agent.get(REVIEWS_ORIGIN).intercept({ path: '/reviews/0', method: 'GET' }).reply((opts) => {
     users.push((opts.headers as Record<string, string>)['end-user'])
     return { statusCode: 200, data: reviewsBody('v2') }
   })
@@ -35,7 +22,7 @@ function pageBackends (): Array<string | undefined> {
 
 describe('POST /login (simple login, contract §5.5)', () => {
   it('jason: 302 and a signed, HttpOnly, Lax session cookie; the page then shows jason and calls carry end-user: jason', async () => {
-    const res = await app.inject({ method: 'POST', url: '/login', headers: FORM, payload: 'username=jason&passwd=password' })
+    const res = await t.app.inject({ method: 'POST', url: '/login', headers: FORM, payload: 'username=jason&passwd=password' })
     expect(res.statusCode).toBe(302)
     expect(res.headers.location).toBe('/productpage')
     const setCookie = String(res.headers['set-cookie'])
@@ -43,7 +30,7 @@ describe('POST /login (simple login, contract §5.5)', () => {
     const cookie = setCookie.split(';')[0] as string
 
     const users = pageBackends()
-    const page = await app.inject({ url: '/productpage', headers: { cookie } })
+    const page = await t.app.inject({ url: '/productpage', headers: { cookie } })
     expect(page.statusCode).toBe(200)
     expect(page.body).toMatch(/<i class="glyphicon glyphicon-user" aria-hidden="true"><\/i>\s*jason \( <a href="logout" class="navbar-link">sign out<\/a> \)/)
     expect(page.body).not.toContain('login-modal')
@@ -55,7 +42,7 @@ describe('POST /login (simple login, contract §5.5)', () => {
 
   it('an anonymous page offers the sign-in modal and sends no end-user', async () => {
     const users = pageBackends()
-    const page = await app.inject({ url: '/productpage' })
+    const page = await t.app.inject({ url: '/productpage' })
     expect(page.body).toContain('data-target="#login-modal"')
     expect(page.body).toContain('>Sign in</button>')
     expect(page.body).toContain('id="login-modal"')
@@ -67,22 +54,22 @@ describe('POST /login (simple login, contract §5.5)', () => {
   })
 
   it('the user name is HTML-escaped on the page', async () => {
-    const cookie = await login(app, '<b>x</b>&"y"')
+    const cookie = await login(t.app, '<b>x</b>&"y"')
     pageBackends()
-    const page = await app.inject({ url: '/productpage', headers: { cookie } })
+    const page = await t.app.inject({ url: '/productpage', headers: { cookie } })
     expect(page.body).toContain('&lt;b&gt;x&lt;/b&gt;&amp;&quot;y&quot;')
     expect(page.body).not.toContain('<b>x</b>')
   })
 
   it('sets Secure when COOKIE_SECURE is true', async () => {
-    const secure = await appWith(agent, { COOKIE_SECURE: 'true' })
+    const secure = await appWith(t.agent, { COOKIE_SECURE: 'true' })
     const res = await secure.inject({ method: 'POST', url: '/login', headers: FORM, payload: 'username=jason' })
     expect(String(res.headers['set-cookie'])).toContain('; Secure')
     await secure.close()
   })
 
   it('a JSON body works too (same schema)', async () => {
-    const res = await app.inject({ method: 'POST', url: '/login', payload: { username: 'jason' } })
+    const res = await t.app.inject({ method: 'POST', url: '/login', payload: { username: 'jason' } })
     expect(res.statusCode).toBe(302)
   })
 
@@ -93,23 +80,23 @@ describe('POST /login (simple login, contract §5.5)', () => {
     ['leading space', 'username=%20jason'],
     ['a 129-character name', `username=${'a'.repeat(129)}`],
   ])('%s → 400, no cookie', async (_label, payload) => {
-    const res = await app.inject({ method: 'POST', url: '/login', headers: FORM, payload })
+    const res = await t.app.inject({ method: 'POST', url: '/login', headers: FORM, payload })
     expect(res.statusCode).toBe(400)
     expect(res.headers['set-cookie']).toBeUndefined()
   })
 
   it('an oversized form body → 413', async () => {
-    const res = await app.inject({ method: 'POST', url: '/login', headers: FORM, payload: `username=jason&passwd=${'x'.repeat(70 * 1024)}` })
+    const res = await t.app.inject({ method: 'POST', url: '/login', headers: FORM, payload: `username=jason&passwd=${'x'.repeat(70 * 1024)}` })
     expect(res.statusCode).toBe(413)
   })
 
   it('an unsupported content type → 415', async () => {
-    const res = await app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/xml' }, payload: '<u>jason</u>' })
+    const res = await t.app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/xml' }, payload: '<u>jason</u>' })
     expect(res.statusCode).toBe(415)
   })
 
   it('GET /login → 405 with Allow', async () => {
-    const res = await app.inject({ url: '/login' })
+    const res = await t.app.inject({ url: '/login' })
     expect(res.statusCode).toBe(405)
     expect(res.headers.allow).toContain('POST')
   })
@@ -126,24 +113,24 @@ describe('redirect target (contract §11 #1)', () => {
     ['credentials in the Referer → /productpage', 'http://user:pw@localhost:9080/x', 'localhost:9080', '/productpage'],
     ['a protocol-relative-looking path stays on our host', 'http://localhost:9080//evil.example/x', 'localhost:9080', 'http://localhost:9080//evil.example/x'],
   ])('%s', async (_label, referer, host, location) => {
-    const loginRes = await app.inject({ method: 'POST', url: '/login', headers: { ...FORM, referer, host }, payload: 'username=jason' })
+    const loginRes = await t.app.inject({ method: 'POST', url: '/login', headers: { ...FORM, referer, host }, payload: 'username=jason' })
     expect(loginRes.statusCode).toBe(302)
     expect(loginRes.headers.location).toBe(location)
-    const logoutRes = await app.inject({ url: '/logout', headers: { referer, host } })
+    const logoutRes = await t.app.inject({ url: '/logout', headers: { referer, host } })
     expect(logoutRes.statusCode).toBe(302)
     expect(logoutRes.headers.location).toBe(location)
   })
 
   it('no Referer → /productpage (upstream sent the literal "None")', async () => {
-    const res = await app.inject({ url: '/logout' })
+    const res = await t.app.inject({ url: '/logout' })
     expect(res.headers.location).toBe('/productpage')
   })
 })
 
 describe('session cookie', () => {
   it('logout expires the cookie; the page is anonymous again', async () => {
-    await login(app, 'jason')
-    const res = await app.inject({ url: '/logout' })
+    await login(t.app, 'jason')
+    const res = await t.app.inject({ url: '/logout' })
     expect(res.statusCode).toBe(302)
     expect(String(res.headers['set-cookie'])).toMatch(/^session=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax$/)
   })
@@ -158,18 +145,18 @@ describe('session cookie', () => {
     ['an 8 KiB session cookie', () => `session=${'a'.repeat(8192)}`],
     ['many cookies in a huge header', () => Array.from({ length: 500 }, (_, i) => `c${i}=${'v'.repeat(20)}`).join('; ')],
   ])('%s → anonymous page, 200', async (_label, forge) => {
-    const cookie = forge(await login(app, 'jason'))
+    const cookie = forge(await login(t.app, 'jason'))
     const users = pageBackends()
-    const page = await app.inject({ url: '/productpage', headers: { cookie } })
+    const page = await t.app.inject({ url: '/productpage', headers: { cookie } })
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain('data-target="#login-modal"')
     expect(page.body).not.toContain('sign out')
     expect(users).toEqual([undefined, undefined])
   })
 
-  it('a cookie from another app instance with the same key is accepted (replicas share sessions)', async () => {
-    const cookie = await login(app, 'jason')
-    const other = await appWith(agent)
+  it('a cookie from another t.app instance with the same key is accepted (replicas share sessions)', async () => {
+    const cookie = await login(t.app, 'jason')
+    const other = await appWith(t.agent)
     pageBackends()
     const page = await other.inject({ url: '/productpage', headers: { cookie } })
     expect(page.body).toContain('sign out')

@@ -1,30 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { FastifyInstance } from 'fastify'
-import type { MockAgent } from 'undici'
-import { DETAILS_BODY, DETAILS_ORIGIN, REVIEWS_ORIGIN, appWith, count, mockAgent, reviewsBody } from './fixtures.ts'
+import { describe, expect, it } from 'vitest'
+import { DETAILS_BODY, DETAILS_ORIGIN, REVIEWS_ORIGIN, count, reviewsBody, useMockedApp } from './fixtures.ts'
 
-let agent: MockAgent
-let app: FastifyInstance
-
-beforeEach(async () => {
-  agent = mockAgent()
-  app = await appWith(agent)
-})
-
-afterEach(async () => {
-  await app.close()
-  await agent.close()
-})
+const t = useMockedApp()
 
 function backends (details: { status: number, body: string }, reviews: { status: number, body: string }, reviewsTimes = 1): void {
-  agent.get(DETAILS_ORIGIN).intercept({ path: '/details/0', method: 'GET' }).reply(details.status, details.body)
-  agent.get(REVIEWS_ORIGIN).intercept({ path: '/reviews/0', method: 'GET' }).reply(reviews.status, reviews.body).times(reviewsTimes)
+  t.agent.get(DETAILS_ORIGIN).intercept({ path: '/details/0', method: 'GET' }).reply(details.status, details.body)
+  t.agent.get(REVIEWS_ORIGIN).intercept({ path: '/reviews/0', method: 'GET' }).reply(reviews.status, reviews.body).times(reviewsTimes)
 }
 
 const OK_DETAILS = { status: 200, body: JSON.stringify(DETAILS_BODY) }
 
 async function page (headers: Record<string, string> = {}): Promise<string> {
-  const res = await app.inject({ url: '/productpage', headers })
+  const res = await t.app.inject({ url: '/productpage', headers })
   expect(res.statusCode).toBe(200)
   expect(res.headers['content-type']).toBe('text/html; charset=utf-8')
   // Per-user page: a browser must not show a cached signed-in copy after sign-out.
@@ -120,7 +107,7 @@ describe('GET /productpage: markers of both template generations (contract §5.4
 
   it('the query string is ignored (?u=test renders the same page)', async () => {
     backends(OK_DETAILS, { status: 200, body: reviewsBody('v1') })
-    const res = await app.inject({ url: '/productpage?u=test' })
+    const res = await t.app.inject({ url: '/productpage?u=test' })
     expect(res.statusCode).toBe(200)
     expect(res.body).toContain('Book Details')
   })
@@ -169,12 +156,12 @@ describe('GET /productpage: backend failures become error blocks, never a 500 pa
   })
 
   it('reviews failing once then answering is shown normally (2 attempts)', async () => {
-    agent.get(DETAILS_ORIGIN).intercept({ path: '/details/0', method: 'GET' }).reply(200, JSON.stringify(DETAILS_BODY))
-    agent.get(REVIEWS_ORIGIN).intercept({ path: '/reviews/0', method: 'GET' }).reply(503, 'busy')
-    agent.get(REVIEWS_ORIGIN).intercept({ path: '/reviews/0', method: 'GET' }).reply(200, reviewsBody('v2'))
+    t.agent.get(DETAILS_ORIGIN).intercept({ path: '/details/0', method: 'GET' }).reply(200, JSON.stringify(DETAILS_BODY))
+    t.agent.get(REVIEWS_ORIGIN).intercept({ path: '/reviews/0', method: 'GET' }).reply(503, 'busy')
+    t.agent.get(REVIEWS_ORIGIN).intercept({ path: '/reviews/0', method: 'GET' }).reply(200, reviewsBody('v2'))
     const html = await page()
     expect(html).toContain('Book Reviews')
     expect(html).toContain('glyphicon glyphicon-star')
-    agent.assertNoPendingInterceptors()
+    t.agent.assertNoPendingInterceptors()
   })
 })

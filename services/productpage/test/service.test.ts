@@ -1,27 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { FastifyInstance } from 'fastify'
-import type { MockAgent } from 'undici'
+import { describe, expect, it } from 'vitest'
 import { BOOTSTRAP_DIST, JQUERY_DIST } from '../src/plugins/static-assets.ts'
-import { DETAILS_BODY, DETAILS_ORIGIN, REVIEWS_ORIGIN, appWith, mockAgent, reviewsBody } from './fixtures.ts'
+import { DETAILS_BODY, DETAILS_ORIGIN, REVIEWS_ORIGIN, appWith, reviewsBody, useMockedApp } from './fixtures.ts'
 
-let agent: MockAgent
-let app: FastifyInstance
-
-beforeEach(async () => {
-  agent = mockAgent()
-  app = await appWith(agent)
-})
-
-afterEach(async () => {
-  await app.close()
-  await agent.close()
-})
+const t = useMockedApp()
 
 describe('GET /health', () => {
   it('is upstream\'s exact text with Flask\'s content type', async () => {
-    const res = await app.inject({ url: '/health' })
+    const res = await t.app.inject({ url: '/health' })
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8')
     expect(res.body).toBe('Product page is healthy')
@@ -30,7 +17,7 @@ describe('GET /health', () => {
 
 describe('intro page', () => {
   it.each(['/', '/index.html'])('%s shows the heading, the service tree and the two user links', async (url) => {
-    const res = await app.inject({ url })
+    const res = await t.app.inject({ url })
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8')
     expect(res.body).toContain('Hello! This is a simple bookstore application consisting of three services as shown below')
@@ -41,7 +28,7 @@ describe('intro page', () => {
   })
 
   it('SERVICES_DOMAIN and the port variables shape the backend URLs', async () => {
-    const custom = await appWith(agent, { SERVICES_DOMAIN: 'bookinfo.svc.cluster.local', DETAILS_HOSTNAME: 'd', DETAILS_SERVICE_PORT: '9181' })
+    const custom = await appWith(t.agent, { SERVICES_DOMAIN: 'bookinfo.svc.cluster.local', DETAILS_HOSTNAME: 'd', DETAILS_SERVICE_PORT: '9181' })
     const res = await custom.inject({ url: '/' })
     expect(res.body).toContain('http://d.bookinfo.svc.cluster.local:9181')
     expect(res.body).toContain('http://reviews.bookinfo.svc.cluster.local:9080')
@@ -51,15 +38,15 @@ describe('intro page', () => {
 
 describe('GET /metrics', () => {
   it('counts one request_result per logical call, Prometheus text content type', async () => {
-    agent.get(DETAILS_ORIGIN).intercept({ path: '/details/0', method: 'GET' }).reply(200, JSON.stringify(DETAILS_BODY))
+    t.agent.get(DETAILS_ORIGIN).intercept({ path: '/details/0', method: 'GET' }).reply(200, JSON.stringify(DETAILS_BODY))
     // Two reviews attempts (503 then 200) are one logical call with the final status.
-    agent.get(REVIEWS_ORIGIN).intercept({ path: '/reviews/0', method: 'GET' }).reply(503, '')
-    agent.get(REVIEWS_ORIGIN).intercept({ path: '/reviews/0', method: 'GET' }).reply(200, reviewsBody('v1'))
-    agent.get(REVIEWS_ORIGIN).intercept({ path: '/reviews/0', method: 'GET' }).replyWithError(new Error('refused')).times(2)
-    await app.inject({ url: '/productpage' })
-    await app.inject({ url: '/api/v1/products/0/reviews' })
+    t.agent.get(REVIEWS_ORIGIN).intercept({ path: '/reviews/0', method: 'GET' }).reply(503, '')
+    t.agent.get(REVIEWS_ORIGIN).intercept({ path: '/reviews/0', method: 'GET' }).reply(200, reviewsBody('v1'))
+    t.agent.get(REVIEWS_ORIGIN).intercept({ path: '/reviews/0', method: 'GET' }).replyWithError(new Error('refused')).times(2)
+    await t.app.inject({ url: '/productpage' })
+    await t.app.inject({ url: '/api/v1/products/0/reviews' })
 
-    const res = await app.inject({ url: '/metrics' })
+    const res = await t.app.inject({ url: '/metrics' })
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/)
     expect(res.body).toContain('# HELP request_result_total Results of requests')
@@ -72,8 +59,8 @@ describe('GET /metrics', () => {
     expect(res.body).toContain('process_cpu_user_seconds_total')
   })
 
-  it('a fresh app has its own registry (no counts leak between instances)', async () => {
-    const res = await app.inject({ url: '/metrics' })
+  it('a fresh t.app has its own registry (no counts leak between instances)', async () => {
+    const res = await t.app.inject({ url: '/metrics' })
     expect(res.body).not.toContain('request_result_total{')
   })
 })
@@ -88,17 +75,17 @@ describe('static assets (legacy Bootstrap 3 paths)', () => {
     ['/static/bootstrap/fonts/glyphicons-halflings-regular.ttf', 'font/ttf', join(BOOTSTRAP_DIST, 'fonts/glyphicons-halflings-regular.ttf')],
     ['/static/jquery.min.js', 'javascript', join(JQUERY_DIST, 'jquery.min.js')],
   ])('%s is served as %s, byte for byte', async (url, type, file) => {
-    const res = await app.inject({ url })
+    const res = await t.app.inject({ url })
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toContain(type)
     expect(res.rawPayload.equals(readFileSync(file))).toBe(true)
   })
 
   it('bootstrap is version 3 (glyphicons exist) and jQuery is 3.x', async () => {
-    const css = await app.inject({ url: '/static/bootstrap/css/bootstrap.min.css' })
+    const css = await t.app.inject({ url: '/static/bootstrap/css/bootstrap.min.css' })
     expect(css.body).toMatch(/Bootstrap v3\.4\.1/)
     expect(css.body).toContain('.glyphicon-star')
-    const jq = await app.inject({ url: '/static/jquery.min.js' })
+    const jq = await t.app.inject({ url: '/static/jquery.min.js' })
     expect(jq.body).toMatch(/jQuery v3\./)
   })
 
@@ -112,7 +99,7 @@ describe('static assets (legacy Bootstrap 3 paths)', () => {
     '/static/bootstrap/',
     '/static/img/izzy.png',
   ])('%s → 404 HTML', async (url) => {
-    const res = await app.inject({ url })
+    const res = await t.app.inject({ url })
     expect(res.statusCode).toBe(404)
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8')
   })
@@ -120,7 +107,7 @@ describe('static assets (legacy Bootstrap 3 paths)', () => {
 
 describe('hygiene', () => {
   it.each(['/nope', '/productpage/extra', '/api/v1', '/api/v1/products/0/details', '/callback', '/%C3%A9'])('unknown path %s → 404 HTML', async (url) => {
-    const res = await app.inject({ url })
+    const res = await t.app.inject({ url })
     expect(res.statusCode).toBe(404)
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8')
     expect(res.body).toContain('Not Found')
@@ -139,18 +126,18 @@ describe('hygiene', () => {
     ['OPTIONS', '/productpage'],
     ['OPTIONS', '/api/v1/products/0'],
   ])('%s %s → 405 with Allow', async (method, url) => {
-    const res = await app.inject({ method: method as 'PUT', url })
+    const res = await t.app.inject({ method: method as 'PUT', url })
     expect(res.statusCode).toBe(405)
     expect(res.headers.allow).toBeTruthy()
   })
 
   it('HEAD works on pages', async () => {
-    const res = await app.inject({ method: 'HEAD', url: '/health' })
+    const res = await t.app.inject({ method: 'HEAD', url: '/health' })
     expect(res.statusCode).toBe(200)
   })
 
   it('security headers: a same-origin-only CSP without upgrade-insecure-requests, and no HSTS', async () => {
-    const res = await app.inject({ url: '/health' })
+    const res = await t.app.inject({ url: '/health' })
     const csp = String(res.headers['content-security-policy'])
     expect(csp).toContain("default-src 'self'")
     expect(csp).toContain("script-src 'self'")
@@ -161,9 +148,9 @@ describe('hygiene', () => {
   })
 
   it('the page has no inline script or style (the CSP would block them)', async () => {
-    agent.get(DETAILS_ORIGIN).intercept({ path: '/details/0', method: 'GET' }).reply(200, JSON.stringify(DETAILS_BODY))
-    agent.get(REVIEWS_ORIGIN).intercept({ path: '/reviews/0', method: 'GET' }).reply(200, reviewsBody('v2'))
-    const res = await app.inject({ url: '/productpage' })
+    t.agent.get(DETAILS_ORIGIN).intercept({ path: '/details/0', method: 'GET' }).reply(200, JSON.stringify(DETAILS_BODY))
+    t.agent.get(REVIEWS_ORIGIN).intercept({ path: '/reviews/0', method: 'GET' }).reply(200, reviewsBody('v2'))
+    const res = await t.app.inject({ url: '/productpage' })
     expect(res.body).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/)
     expect(res.body).not.toMatch(/\sstyle=|<style|\son[a-z]+=/i)
   })
