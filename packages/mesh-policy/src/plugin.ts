@@ -61,10 +61,6 @@ function describeSet (set: PolicySet, rules: JwtRule[]): Record<string, unknown>
   }
 }
 
-function header (value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value
-}
-
 function plain (reply: FastifyReply, status: number, body: string): FastifyReply {
   return reply.code(status).type('text/plain').send(body)
 }
@@ -98,7 +94,7 @@ async function meshPolicy (app: FastifyInstance, opts: MeshPolicyOptions): Promi
     delete request.headers[PEER_HEADER]
     if (peer.kind === 'invalid') request.log.info({ reason: peer.reason }, 'mesh policy: peer assertion ignored')
 
-    const authn = await authenticator.authenticate(header(request.headers.authorization), target.query)
+    const authn = await authenticator.authenticate(request.headers.authorization, target.query)
     if (authn.kind === 'rejected') {
       request.log.info({ reason: authn.message }, 'mesh policy: JWT rejected')
       reply.header('www-authenticate', 'Bearer error="invalid_token"')
@@ -112,14 +108,7 @@ async function meshPolicy (app: FastifyInstance, opts: MeshPolicyOptions): Promi
       path: target.path,
       headers: request.headers,
       sourcePrincipal: peer.kind === 'verified' ? peer.principal : undefined,
-      auth: authn.kind === 'authenticated'
-        ? {
-            principal: authn.identity.principal,
-            claims: authn.identity.claims,
-            audiences: authn.identity.audiences,
-            presenter: authn.identity.presenter,
-          }
-        : undefined,
+      auth: authn.kind === 'authenticated' ? authn.identity : undefined,
     }
     const decision = authorize(set.authorizationPolicies, attrs)
     if (!decision.allowed) {
