@@ -90,3 +90,8 @@ export function parseJson (text: string): unknown {
     return undefined
   }
 }
+
+/** A JSON object (not null, not an array): what a parsed body must be before its keys are read. */
+export function isRecord (value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

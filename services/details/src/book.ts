@@ -1,3 +1,5 @@
+import { isRecord } from '@bookinfo/service-kit'
+
 /** The details object, keys in upstream's order. `year` is a string in external mode (publishedDate as sent). */
 export interface Book {
   id: number
@@ -59,8 +61,4 @@ function isbnOf (info: Record<string, unknown>, type: 'ISBN_10' | 'ISBN_13'): st
 
 function stringOrNull (value: unknown): string | null {
   return typeof value === 'string' ? value : null
-}
-
-function isRecord (value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

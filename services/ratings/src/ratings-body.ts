@@ -1,3 +1,4 @@
+import { isRecord, parseJson } from '@bookinfo/service-kit'
 import type { Ratings } from './store.ts'
 
 /** Stricter than upstream, which stored any JSON: a bounded object of reviewer name → whole stars. */
@@ -11,13 +12,8 @@ export const MAX_STARS = 5
  */
 export function parseRatingsBody (text: string | undefined): Ratings | undefined {
   if (text === undefined) return undefined
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    return undefined
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
+  const value = parseJson(text)
+  if (!isRecord(value)) return undefined
   const entries = Object.entries(value)
   if (entries.length > MAX_REVIEWERS) return undefined
   for (const [name, stars] of entries) {

@@ -1,4 +1,4 @@
-import { fetchWithDeadline, parseJson } from '@bookinfo/service-kit'
+import { fetchWithDeadline, isRecord, parseJson } from '@bookinfo/service-kit'
 import { peerHeaders } from '@bookinfo/mesh-policy'
 import type { Dispatcher } from 'undici'
 import type { RatingsClientConfig } from './config.ts'
@@ -29,8 +29,4 @@ export async function fetchRatings (
   const ratings = isRecord(body) ? body.ratings : undefined
   if (!isRecord(ratings)) return { ok: false, reason: 'no ratings object in the answer' }
   return { ok: true, ratings }
-}
-
-function isRecord (value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
