@@ -4,7 +4,7 @@ import { ConfigError, loadEnv, type EnvJsonSchema } from '@bookinfo/service-kit'
 /** The seed shipped beside `src/`: personas, roles, the API and the productpage client. */
 export const DEFAULT_SEED_FILE = fileURLToPath(new URL('../seed.json', import.meta.url))
 
-const URL_PATTERN = '^https?://[^\\s]+$'
+const URL_PATTERN = /^https?:\/\/[^\s]+$/
 
 /** Env vars of the dev IdP. Every one is optional: the defaults run the local stack on loopback. */
 export const IDP_ENV_SCHEMA: EnvJsonSchema = {
@@ -63,9 +63,13 @@ export interface IdpConfig {
   postLogoutUris: string[]
 }
 
+function commaList (raw: string): string[] {
+  return raw.split(',').map((s) => s.trim()).filter((s) => s !== '')
+}
+
 function urlList (name: string, raw: string): string[] {
-  const list = raw.split(',').map((s) => s.trim()).filter((s) => s !== '')
-  const bad = list.find((u) => !new RegExp(URL_PATTERN).test(u) || !URL.canParse(u) || u.includes('#'))
+  const list = commaList(raw)
+  const bad = list.find((u) => !URL_PATTERN.test(u) || !URL.canParse(u) || u.includes('#'))
   if (list.length === 0 || bad !== undefined) {
     throw new ConfigError(`invalid environment: ${name} must be a comma-separated list of absolute http(s) URLs without fragments`)
   }
@@ -79,7 +83,7 @@ export function configFromEnv (env: Record<string, string | undefined>): IdpConf
     const value = parsed[name]
     if (value !== undefined) passwordOverrides[name] = value
   }
-  const cookieKeys = parsed.IDP_COOKIE_KEYS?.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  const cookieKeys = parsed.IDP_COOKIE_KEYS === undefined ? undefined : commaList(parsed.IDP_COOKIE_KEYS)
   if (cookieKeys !== undefined && (cookieKeys.length === 0 || cookieKeys.some((k) => k.length < 16))) {
     throw new ConfigError('invalid environment: IDP_COOKIE_KEYS must be a comma-separated list of keys of at least 16 characters')
   }
