@@ -18,6 +18,11 @@ export const AUTH0_ROUTES = {
 
 export const INTERACTION_PREFIX = '/interaction/'
 
+/** Auth0 lists its /userinfo in an access token's `aud`; the tokens we mint and our /userinfo agree on it here. */
+export function userinfoAudience (issuer: string): string {
+  return `${issuer}userinfo`
+}
+
 export interface ProviderInput {
   config: IdpConfig
   seed: Seed
@@ -36,7 +41,7 @@ function htmlResponse (ctx: KoaContextWithOIDC, status: number, html: string): v
 /** oidc-provider configured to look like an Auth0 tenant with one API and one regular web application. */
 export function createProvider ({ config, seed, keys, cookieKeys }: ProviderInput): Provider {
   const api = seed.api.identifier
-  const userinfoAudience = `${config.issuer}userinfo`
+  const userinfoAud = userinfoAudience(config.issuer)
 
   const configuration: Configuration = {
     clients: [{
@@ -90,7 +95,7 @@ export function createProvider ({ config, seed, keys, cookieKeys }: ProviderInpu
       customizers: {
         // Auth0 adds its /userinfo to `aud` whenever the token also carries `openid`.
         jwt (_ctx, token, parts) {
-          if (token.scopes.has('openid')) parts.payload.aud = [api, userinfoAudience]
+          if (token.scopes.has('openid')) parts.payload.aud = [api, userinfoAud]
         },
       },
     },

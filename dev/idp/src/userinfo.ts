@@ -4,6 +4,7 @@ import { claimsForScopes, findUserBySub } from './accounts.ts'
 import type { PrivateJwk } from './keys.ts'
 import { publicJwks } from './keys.ts'
 import { sendJson } from './pages.ts'
+import { userinfoAudience } from './provider.ts'
 import type { Seed } from './seed.ts'
 
 /**
@@ -12,7 +13,7 @@ import type { Seed } from './seed.ts'
  */
 export function createUserinfoHandler (issuer: string, seed: Seed, keys: PrivateJwk[]) {
   const jwks = createLocalJWKSet(publicJwks(keys) as Parameters<typeof createLocalJWKSet>[0])
-  const audience = `${issuer}userinfo`
+  const audience = userinfoAudience(issuer)
 
   function reject (res: ServerResponse, status: number, error: string, description: string): void {
     sendJson(res, status, { error, error_description: description }, {
