@@ -53,7 +53,6 @@ export async function detailsRoutes (app: FastifyInstance, { config, dispatcher 
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => { done(null, undefined) })
 
   const handler = async (request: FastifyRequest<{ Params: { '*'?: string } }>, reply: FastifyReply) => {
-    reply.type('application/json')
     const rest = request.params['*']
     const id = rest === undefined ? undefined : parseProductId(rest.split('/').pop())
     if (id === undefined) return reply.code(400).send(BAD_ID)

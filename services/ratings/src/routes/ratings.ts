@@ -53,20 +53,20 @@ export async function ratingsRoutes (app: FastifyInstance, { config, faults, sto
       const result = await source.load()
       if (result.kind === 'ok') {
         const [Reviewer1, Reviewer2] = result.stars
-        return json(reply, 200, { id, ratings: { Reviewer1, Reviewer2 } })
+        return { id, ratings: { Reviewer1, Reviewer2 } }
       }
       request.log.warn({ db: config.database.type, error: describeDbError(result.cause) }, `ratings database: ${result.kind}`)
       if (result.kind === 'connect-failed') {
         // Upstream MySQL answered 200 with this body and no content type [QUIRK]; reviews renders a 500 the same.
-        return json(reply, 500, { error: 'could not connect to ratings database' })
+        return reply.code(500).send({ error: 'could not connect to ratings database' })
       }
-      return json(reply, 500, { error: config.database.type === 'mysql' ? 'could not perform select' : 'could not load ratings from database' })
+      return reply.code(500).send({ error: config.database.type === 'mysql' ? 'could not perform select' : 'could not load ratings from database' })
     }
 
     const decision = faults.forGet()
-    if (decision === 'unavailable') return json(reply, 503, { error: 'Service unavailable' })
+    if (decision === 'unavailable') return reply.code(503).send({ error: 'Service unavailable' })
     if (decision === 'delay') await config.sleep(config.delayMs, shutdown)
-    return json(reply, 200, { id, ratings: store.get(id) ?? DEFAULT_RATINGS })
+    return { id, ratings: store.get(id) ?? DEFAULT_RATINGS }
   })
 
   app.post<RatingsRequest>('/ratings/*', {
@@ -83,18 +83,14 @@ export async function ratingsRoutes (app: FastifyInstance, { config, faults, sto
     const id = parseProductId(request.params['*'])
     if (id === undefined) return badId(reply)
     const ratings = request.validationError ? undefined : parseRatingsBody(request.body)
-    if (ratings === undefined) return json(reply, 400, { error: 'please provide valid ratings JSON' })
-    if (source) return json(reply, 501, { error: 'Post not implemented for database backed ratings' })
+    if (ratings === undefined) return reply.code(400).send({ error: 'please provide valid ratings JSON' })
+    if (source) return reply.code(501).send({ error: 'Post not implemented for database backed ratings' })
     store.set(id, ratings)
-    return json(reply, 200, { id, ratings })
+    return { id, ratings }
   })
 }
 
 function badId (reply: FastifyReply): FastifyReply {
   // "ID" in capitals, as upstream wrote it.
-  return json(reply, 400, { error: 'please provide numeric product ID' })
-}
-
-function json (reply: FastifyReply, status: number, body: object): FastifyReply {
-  return reply.code(status).type('application/json').send(body)
+  return reply.code(400).send({ error: 'please provide numeric product ID' })
 }

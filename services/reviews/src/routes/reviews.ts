@@ -51,7 +51,6 @@ const INT_MAX = 2 ** 31 - 1
 
 export async function reviewsRoutes (app: FastifyInstance, { config, dispatcher }: ReviewsRouteOptions): Promise<void> {
   app.get<{ Params: { id: string } }>('/reviews/:id', { schema }, async (request, reply) => {
-    reply.type('application/json')
     const id = parseProductId(request.params.id)
     if (id === undefined || id < INT_MIN || id > INT_MAX) {
       return reply.code(404).send({ error: 'product id must be an integer' })
