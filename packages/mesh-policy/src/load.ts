@@ -59,6 +59,11 @@ function readList (value: unknown, at: At): unknown[] | undefined {
   return value
 }
 
+/** Each item of an optional list, read with its own path (`<at>[i]`). */
+function readEach<T> (value: unknown, at: At, read: (item: unknown, at: At) => T): T[] | undefined {
+  return readList(value, at)?.map((item, i) => read(item, child(at, i)))
+}
+
 /** A list of match patterns; an empty list means "not set", as in Istio. */
 function readPatterns (value: unknown, at: At, opts: { paths?: boolean } = {}): string[] | undefined {
   const list = readList(value, at)
@@ -73,12 +78,14 @@ function readPatterns (value: unknown, at: At, opts: { paths?: boolean } = {}): 
 
 function readMatchLabels (spec: Obj, at: At): MatchLabels {
   if (spec.selector === undefined || spec.selector === null) return undefined
-  const selector = readObj(spec.selector, child(at, 'selector'))
-  checkKeys(selector, child(at, 'selector'), ['matchLabels'], [])
-  const labels = readObj(selector.matchLabels, child(child(at, 'selector'), 'matchLabels'))
+  const sat = child(at, 'selector')
+  const selector = readObj(spec.selector, sat)
+  checkKeys(selector, sat, ['matchLabels'], [])
+  const lat = child(sat, 'matchLabels')
+  const labels = readObj(selector.matchLabels, lat)
   const out: Record<string, string> = {}
   for (const [k, v] of Object.entries(labels)) {
-    if (typeof v !== 'string') fail(child(child(child(at, 'selector'), 'matchLabels'), k), 'must be a string')
+    if (typeof v !== 'string') fail(child(lat, k), 'must be a string')
     out[k] = v
   }
   return out
@@ -89,8 +96,8 @@ const TARGET_FIELDS = ['targetRef', 'targetRefs']
 function readSource (value: unknown, at: At): Source {
   const entry = readObj(value, at)
   checkKeys(entry, at, ['source'], [])
-  const src = readObj(entry.source, child(at, 'source'))
   const sat = child(at, 'source')
+  const src = readObj(entry.source, sat)
   checkKeys(src, sat, ['principals', 'notPrincipals', 'requestPrincipals', 'notRequestPrincipals'],
     ['namespaces', 'notNamespaces', 'ipBlocks', 'notIpBlocks', 'remoteIpBlocks', 'notRemoteIpBlocks', 'serviceAccounts', 'notServiceAccounts'])
   const source: Source = {
@@ -107,8 +114,8 @@ function readSource (value: unknown, at: At): Source {
 function readOperation (value: unknown, at: At): Operation {
   const entry = readObj(value, at)
   checkKeys(entry, at, ['operation'], [])
-  const op = readObj(entry.operation, child(at, 'operation'))
   const oat = child(at, 'operation')
+  const op = readObj(entry.operation, oat)
   checkKeys(op, oat, ['methods', 'notMethods', 'paths', 'notPaths'], ['hosts', 'notHosts', 'ports', 'notPorts'])
   const operation: Operation = {
     methods: readPatterns(op.methods, child(oat, 'methods')),
@@ -153,9 +160,9 @@ function readCondition (value: unknown, at: At): Condition {
 function readRule (value: unknown, at: At): Rule {
   const rule = readObj(value, at)
   checkKeys(rule, at, ['from', 'to', 'when'], [])
-  const from = readList(rule.from, child(at, 'from'))?.map((s, i) => readSource(s, child(child(at, 'from'), i)))
-  const to = readList(rule.to, child(at, 'to'))?.map((o, i) => readOperation(o, child(child(at, 'to'), i)))
-  const when = readList(rule.when, child(at, 'when'))?.map((c, i) => readCondition(c, child(child(at, 'when'), i)))
+  const from = readEach(rule.from, child(at, 'from'), readSource)
+  const to = readEach(rule.to, child(at, 'to'), readOperation)
+  const when = readEach(rule.when, child(at, 'when'), readCondition)
   return {
     from: from?.length ? from : undefined,
     to: to?.length ? to : undefined,
@@ -205,8 +212,8 @@ function readJwtRule (value: unknown, at: At): JwtRule {
   if (rule.forwardOriginalToken !== undefined && typeof rule.forwardOriginalToken !== 'boolean') {
     fail(child(at, 'forwardOriginalToken'), 'must be true or false')
   }
-  const audiences = readList(rule.audiences, child(at, 'audiences'))?.map((a, i) => {
-    if (typeof a !== 'string' || a === '') fail(child(child(at, 'audiences'), i), 'must be a non-empty string')
+  const audiences = readEach(rule.audiences, child(at, 'audiences'), (a, aat) => {
+    if (typeof a !== 'string' || a === '') fail(aat, 'must be a non-empty string')
     return a
   })
   return {
@@ -232,10 +239,11 @@ const MTLS_MODES: MtlsMode[] = ['UNSET', 'DISABLE', 'PERMISSIVE', 'STRICT']
 
 function readPeerAuthentication (spec: Obj, at: At): PeerAuthentication {
   checkKeys(spec, at, ['selector', 'mtls'], ['portLevelMtls', ...TARGET_FIELDS])
-  const mtls = readObj(spec.mtls, child(at, 'mtls'))
-  checkKeys(mtls, child(at, 'mtls'), ['mode'], [])
+  const mat = child(at, 'mtls')
+  const mtls = readObj(spec.mtls, mat)
+  checkKeys(mtls, mat, ['mode'], [])
   const mode = mtls.mode ?? 'UNSET'
-  if (!MTLS_MODES.includes(mode as MtlsMode)) fail(child(child(at, 'mtls'), 'mode'), `unknown mode ${JSON.stringify(mode)}`)
+  if (!MTLS_MODES.includes(mode as MtlsMode)) fail(child(mat, 'mode'), `unknown mode ${JSON.stringify(mode)}`)
   return { ref: at.ref, matchLabels: readMatchLabels(spec, at), mode: mode as MtlsMode }
 }
 
