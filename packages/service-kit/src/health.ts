@@ -11,12 +11,8 @@ export interface JsonHealthOptions {
 
 /** `GET /health` with the JSON body upstream's JSON services return. */
 export function registerJsonHealth (app: FastifyInstance, { service, prefix = false, isHealthy = () => true }: JsonHealthOptions): void {
-  const schema = {
-    response: {
-      200: { type: 'object', properties: { status: { type: 'string' } }, required: ['status'] },
-      500: { type: 'object', properties: { status: { type: 'string' } }, required: ['status'] },
-    },
-  }
+  const body = { type: 'object', properties: { status: { type: 'string' } }, required: ['status'] }
+  const schema = { response: { 200: body, 500: body } }
   const handler = async (_request: FastifyRequest, reply: FastifyReply) => {
     if (isHealthy()) return { status: `${service} is healthy` }
     reply.code(500)

@@ -7,6 +7,9 @@ export interface HygieneOptions {
   notFound?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply
 }
 
+/** Response schema of every `{ "error": "..." }` body, ours and the services' own 4xx/5xx answers. */
+export const ERROR_BODY_SCHEMA = { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] } as const
+
 const METHODS: HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']
 
 /**

@@ -1,7 +1,7 @@
 export { loadEnv, ConfigError, type EnvJsonSchema } from './config.ts'
 export { loggerOptions, redactUrl, REDACT_PATHS, type LogSettings } from './logger.ts'
 export { serverOptions } from './server-options.ts'
-export { hygienePlugin, type HygieneOptions } from './hygiene.ts'
+export { hygienePlugin, ERROR_BODY_SCHEMA, type HygieneOptions } from './hygiene.ts'
 export { metricsPlugin, createMetricsRegistry, type MetricsOptions } from './metrics.ts'
 export { registerJsonHealth, type JsonHealthOptions } from './health.ts'
 export { PROPAGATED_HEADERS, propagateHeaders, type PropagatedHeader } from './propagation.ts'

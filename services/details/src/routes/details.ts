@@ -1,4 +1,4 @@
-import { parseProductId, propagateHeaders } from '@bookinfo/service-kit'
+import { ERROR_BODY_SCHEMA, parseProductId, propagateHeaders } from '@bookinfo/service-kit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Dispatcher } from 'undici'
 import { staticBook } from '../book.ts'
@@ -30,15 +30,9 @@ const bookSchema = {
   additionalProperties: false,
 }
 
-const errorSchema = {
-  type: 'object',
-  properties: { error: { type: 'string' } },
-  required: ['error'],
-}
-
 const schema = {
   params: { type: 'object', properties: { '*': { type: 'string' } } },
-  response: { 200: bookSchema, 400: errorSchema },
+  response: { 200: bookSchema, 400: ERROR_BODY_SCHEMA },
 }
 
 const BAD_ID = { error: 'please provide numeric product id' }

@@ -1,4 +1,4 @@
-import { parseProductId } from '@bookinfo/service-kit'
+import { ERROR_BODY_SCHEMA, parseProductId } from '@bookinfo/service-kit'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Config } from '../config.ts'
 import type { RatingsSource } from '../db/source.ts'
@@ -22,7 +22,6 @@ export const POST_BODY_LIMIT = 8 * 1024
 
 const DEFAULT_RATINGS: Ratings = { Reviewer1: 5, Reviewer2: 4 }
 
-const errorBody = { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] } as const
 const ratingsBody = {
   type: 'object',
   properties: {
@@ -44,7 +43,7 @@ export async function ratingsRoutes (app: FastifyInstance, { config, faults, sto
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: POST_BODY_LIMIT }, (_request, body, done) => { done(null, body) })
 
   app.get<RatingsRequest>('/ratings/*', {
-    schema: { params, response: { 200: ratingsBody, 400: errorBody, 500: errorBody, 503: errorBody } },
+    schema: { params, response: { 200: ratingsBody, 400: ERROR_BODY_SCHEMA, 500: ERROR_BODY_SCHEMA, 503: ERROR_BODY_SCHEMA } },
   }, async (request, reply) => {
     const id = parseProductId(request.params['*'])
     if (id === undefined) return badId(reply)
@@ -77,7 +76,7 @@ export async function ratingsRoutes (app: FastifyInstance, { config, faults, sto
     schema: {
       params,
       body: { type: 'string', maxLength: POST_BODY_LIMIT },
-      response: { 200: ratingsBody, 400: errorBody, 501: errorBody },
+      response: { 200: ratingsBody, 400: ERROR_BODY_SCHEMA, 501: ERROR_BODY_SCHEMA },
     },
   }, async (request, reply) => {
     const id = parseProductId(request.params['*'])

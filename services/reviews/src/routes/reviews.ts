@@ -1,4 +1,4 @@
-import { parseProductId, propagateHeaders } from '@bookinfo/service-kit'
+import { ERROR_BODY_SCHEMA, parseProductId, propagateHeaders } from '@bookinfo/service-kit'
 import type { FastifyInstance } from 'fastify'
 import type { Dispatcher } from 'undici'
 import type { ReviewsConfig } from '../config.ts'
@@ -41,7 +41,7 @@ const schema = {
   params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
   response: {
     200: reviewsSchema,
-    404: { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] },
+    404: ERROR_BODY_SCHEMA,
   },
 }
 
