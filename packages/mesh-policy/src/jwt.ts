@@ -69,7 +69,6 @@ function audiencesOf (payload: JWTPayload): string[] {
 
 export interface JwtAuthenticator {
   authenticate: (authorization: string | undefined, query: URLSearchParams) => Promise<AuthnResult>
-  issuers: string[]
 }
 
 /**
@@ -132,5 +131,5 @@ export function createJwtAuthenticator (rules: JwtRule[], opts: JwksOptions = {}
     return { kind: 'rejected', message }
   }
 
-  return { authenticate, issuers: [...new Set(rules.map((r) => r.issuer))] }
+  return { authenticate }
 }
