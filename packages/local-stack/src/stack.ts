@@ -52,14 +52,18 @@ function service (name: string, dir: string, port: number, env: Record<string, s
   }
 }
 
+/** Ports with the defaults filled in, and the two browser-facing origins built from them. */
+function addresses (opts: StackOptions): { ports: StackPorts, issuer: string, productpageUrl: string } {
+  const ports: StackPorts = { ...DEFAULT_PORTS, ...opts.ports }
+  return { ports, issuer: `http://localhost:${ports.idp}/`, productpageUrl: `http://localhost:${ports.productpage}` }
+}
+
 /** Dev-only client secret of the bundled IdP (dev/idp/README.md); productpage must present the same. */
 const DEV_CLIENT_SECRET = 'bookinfo-dev-client-secret'
 
 /** The specs of the seven processes (IdP first); pure, so the wiring is unit-tested. */
 export function stackSpecs (opts: StackOptions, peerSecret = randomBytes(32).toString('base64url')): ProcessSpec[] {
-  const ports: StackPorts = { ...DEFAULT_PORTS, ...opts.ports }
-  const issuer = `http://localhost:${ports.idp}/`
-  const productpageOrigin = `http://localhost:${ports.productpage}`
+  const { ports, issuer, productpageUrl: productpageOrigin } = addresses(opts)
   // Same YAML as the mesh; the peer secret (fresh per run) stands in for mTLS identities (mesh-policy README).
   const policy: Record<string, string> = opts.meshPolicy === false
     ? { MESH_POLICY: 'off' }
@@ -118,7 +122,6 @@ export function stackSpecs (opts: StackOptions, peerSecret = randomBytes(32).toS
 
 /** Starts every service as a real process on loopback and waits until all are healthy. */
 export async function startLocalStack (opts: StackOptions): Promise<LocalStack> {
-  const ports: StackPorts = { ...DEFAULT_PORTS, ...opts.ports }
   const [idpSpec, ...serviceSpecs] = stackSpecs(opts)
   const processes: StackProcess[] = []
   try {
@@ -134,9 +137,7 @@ export async function startLocalStack (opts: StackOptions): Promise<LocalStack> 
     throw err
   }
   return {
-    productpageUrl: `http://localhost:${ports.productpage}`,
-    issuer: `http://localhost:${ports.idp}/`,
-    ports,
+    ...addresses(opts),
     processes,
     stop: () => stopAll(processes),
   }
