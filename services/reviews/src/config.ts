@@ -1,7 +1,7 @@
 import { hostname } from 'node:os'
-import { BASE_ENV_PROPERTIES, loadEnv, type BaseEnv, type EnvJsonSchema } from '@bookinfo/service-kit'
+import { BASE_ENV_PROPERTIES, backendUrl, loadEnv, type BaseEnv, type EnvJsonSchema } from '@bookinfo/service-kit'
 import { MESH_POLICY_ENV_PROPERTIES, meshPolicyOptionsFromEnv, serviceAccountPrincipal, type MeshPolicyEnv, type MeshPolicyOptions } from '@bookinfo/mesh-policy'
-import { javaBoolean, ratingsOrigin, ratingsTimeoutMs } from './ratings-settings.ts'
+import { javaBoolean, ratingsTimeoutMs } from './ratings-settings.ts'
 
 /** Env vars of reviews (contract §4.1) plus our RATINGS_TIMEOUT_MS. */
 export const REVIEWS_ENV_SCHEMA: EnvJsonSchema = {
@@ -59,7 +59,7 @@ export function configFromEnv (env: Record<string, string | undefined>): { base:
   const parsed = loadEnv<ReviewsEnv>(REVIEWS_ENV_SCHEMA, env)
   const ratings = javaBoolean(parsed.ENABLE_RATINGS)
     ? {
-        origin: ratingsOrigin(parsed.RATINGS_HOSTNAME, parsed.SERVICES_DOMAIN, parsed.RATINGS_SERVICE_PORT),
+        origin: backendUrl(parsed.RATINGS_HOSTNAME, parsed.SERVICES_DOMAIN, parsed.RATINGS_SERVICE_PORT),
         timeoutMs: ratingsTimeoutMs(parsed.STAR_COLOR, parsed.RATINGS_TIMEOUT_MS),
         ...(parsed.MESH_PEER_SECRET
           ? { peer: { secret: parsed.MESH_PEER_SECRET, principal: serviceAccountPrincipal(parsed.MESH_POLICY_NAMESPACE, 'bookinfo-reviews') } }

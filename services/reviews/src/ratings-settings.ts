@@ -12,8 +12,3 @@ export function ratingsTimeoutMs (starColor: string, override?: number): number 
   if (override !== undefined) return override
   return starColor === 'black' ? 10_000 : 2_500
 }
-
-/** `http://<host><.domain>:<port>`, as upstream builds the ratings URL (an empty domain adds nothing). */
-export function ratingsOrigin (hostname: string, domain: string | undefined, port: number): string {
-  return `http://${hostname}${domain ? `.${domain}` : ''}:${port}`
-}

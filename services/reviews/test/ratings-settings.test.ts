@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { javaBoolean, ratingsOrigin, ratingsTimeoutMs } from '../src/ratings-settings.ts'
+import { javaBoolean, ratingsTimeoutMs } from '../src/ratings-settings.ts'
 
 describe('javaBoolean (Boolean.valueOf)', () => {
   it.each(['true', 'TRUE', 'True', 'tRuE'])('%s → true', (value) => {
@@ -20,15 +20,5 @@ describe('ratingsTimeoutMs', () => {
   it('prefers the explicit override', () => {
     expect(ratingsTimeoutMs('black', 200)).toBe(200)
     expect(ratingsTimeoutMs('red', 15_000)).toBe(15_000)
-  })
-})
-
-describe('ratingsOrigin', () => {
-  it('is http://<host>:<port> without a domain', () => {
-    expect(ratingsOrigin('ratings', undefined, 9080)).toBe('http://ratings:9080')
-    expect(ratingsOrigin('ratings', '', 9080)).toBe('http://ratings:9080')
-  })
-  it('appends .<domain> when SERVICES_DOMAIN is set', () => {
-    expect(ratingsOrigin('ratings', 'bookinfo.svc.cluster.local', 9081)).toBe('http://ratings.bookinfo.svc.cluster.local:9081')
   })
 })
