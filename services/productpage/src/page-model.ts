@@ -1,3 +1,4 @@
+import { isRecord } from '@bookinfo/service-kit'
 import type { BackendResult } from './backends.ts'
 import { UNAVAILABLE } from './products.ts'
 
@@ -61,8 +62,4 @@ function range (n: number): number[] {
 
 function text (value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : ''
-}
-
-function isRecord (value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import fp from 'fastify-plugin'
-import { fetchWithDeadline, parseJson } from '@bookinfo/service-kit'
+import { fetchWithDeadline, isRecord, parseJson } from '@bookinfo/service-kit'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { OidcConfig } from '../config.ts'
 import { installAuthMode } from './auth-mode.ts'
@@ -196,9 +196,7 @@ async function oidcLogin (app: FastifyInstance, { config, now, discovery }: Oidc
       maxBodyBytes: 64 * 1024,
     })
     const info = answer.kind === 'response' && answer.status === 200 ? parseJson(answer.text) : undefined
-    const fromInfo = typeof info === 'object' && info !== null && (info as { sub?: unknown }).sub === claims.sub
-      ? nameFromClaims(info as Record<string, unknown>)
-      : undefined
+    const fromInfo = isRecord(info) && info.sub === claims.sub ? nameFromClaims(info) : undefined
     return fromInfo ?? String(claims.sub)
   }
 

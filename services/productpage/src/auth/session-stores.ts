@@ -1,4 +1,5 @@
 import { createClient } from 'redis'
+import { parseJson } from '@bookinfo/service-kit'
 import type { FastifyBaseLogger, Session } from 'fastify'
 import type { SessionStore } from '@fastify/session'
 
@@ -104,11 +105,8 @@ export function createRedisSessionStore (opts: { url: string, maxAgeMs: number, 
           callback(null, null)
           return
         }
-        let parsed: Session | null = null
-        try {
-          parsed = JSON.parse(json) as Session
-        } catch {}
-        callback(null, parsed)
+        // A value that is not JSON is no session (the request is anonymous).
+        callback(null, (parseJson(json) ?? null) as Session | null)
       }, (err: unknown) => {
         opts.log.warn({ reason: (err as Error).message }, 'session read failed: treating the request as anonymous')
         callback(null, null)

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
+import { isRecord, parseJson } from '@bookinfo/service-kit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { SimpleLoginConfig } from '../config.ts'
 import { installAuthMode } from './auth-mode.ts'
@@ -83,13 +84,8 @@ export function encodeSession (user: string): string {
 }
 
 export function decodeSession (value: string): string | undefined {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'))
-    if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { user?: unknown }).user === 'string') {
-      return (parsed as { user: string }).user
-    }
-  } catch {}
-  return undefined
+  const parsed = parseJson(Buffer.from(value, 'base64url').toString('utf8'))
+  return isRecord(parsed) && typeof parsed.user === 'string' ? parsed.user : undefined
 }
 
 export const simpleLoginPlugin = fp(simpleLogin, { name: 'productpage-simple-login', fastify: '5.x' })
