@@ -47,8 +47,7 @@ export async function detailsRoutes (app: FastifyInstance, { config, dispatcher 
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => { done(null, undefined) })
 
   const handler = async (request: FastifyRequest<{ Params: { '*'?: string } }>, reply: FastifyReply) => {
-    const rest = request.params['*']
-    const id = rest === undefined ? undefined : parseProductId(rest.split('/').pop())
+    const id = parseProductId(request.params['*']?.split('/').pop())
     if (id === undefined) return reply.code(400).send(BAD_ID)
     if (!config.externalBook) return staticBook(id)
     const book = await fetchExternalBook(id, config.externalBook, propagateHeaders(request.headers), dispatcher)
