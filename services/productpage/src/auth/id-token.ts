@@ -52,7 +52,8 @@ export async function verifyIdToken (token: string, check: IdTokenCheck): Promis
   return { ok: true, claims: payload as JWTPayload & { sub: string } }
 }
 
-function sameString (a: string, b: string): boolean {
+/** Constant-time string equality, for secrets a caller echoes back (nonce, state). */
+export function sameString (a: string, b: string): boolean {
   const x = Buffer.from(a)
   const y = Buffer.from(b)
   return x.length === y.length && timingSafeEqual(x, y)

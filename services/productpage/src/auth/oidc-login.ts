@@ -1,10 +1,10 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import fp from 'fastify-plugin'
 import { fetchWithDeadline, isRecord, parseJson } from '@bookinfo/service-kit'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { OidcConfig } from '../config.ts'
 import { installAuthMode } from './auth-mode.ts'
-import { verifyIdToken } from './id-token.ts'
+import { sameString, verifyIdToken } from './id-token.ts'
 import { lazyOidcClient, type OidcClient } from './oidc-client.ts'
 import type { DiscoveryOptions } from './oidc-discovery.ts'
 import { endUserHeader, isUsable, nameFromClaims, tokensFromResponse, type TokenResponse } from './oidc-tokens.ts'
@@ -63,12 +63,6 @@ const callbackSchema = {
 
 function random (): string {
   return randomBytes(32).toString('base64url')
-}
-
-function sameString (a: string, b: string): boolean {
-  const x = Buffer.from(a)
-  const y = Buffer.from(b)
-  return x.length === y.length && timingSafeEqual(x, y)
 }
 
 async function sendProblem (reply: FastifyReply, problem: Problem): Promise<FastifyReply> {
