@@ -5,22 +5,28 @@ function header (request: FastifyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
 
-function sameHost (value: string, host: string | undefined): boolean {
-  if (host === undefined) return false
+/**
+ * `value` as a URL when it is an http(s) URL on `host` (case-insensitive), else undefined. The host is
+ * compared, not the scheme: TLS often ends at the ingress, so the scheme differs legitimately.
+ */
+export function sameHostUrl (value: string, host: string | undefined): URL | undefined {
+  if (host === undefined) return undefined
+  let url: URL
   try {
-    const url = new URL(value)
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host.toLowerCase() === host.toLowerCase()
+    url = new URL(value)
   } catch {
     // `Origin: null` (sandboxed frames, some redirects) and garbage are not same-origin.
-    return false
+    return undefined
   }
+  const web = url.protocol === 'http:' || url.protocol === 'https:'
+  return web && url.host.toLowerCase() === host.toLowerCase() ? url : undefined
 }
 
 /**
  * True when a browser says the request comes from another site: `Sec-Fetch-Site` of `cross-site` or
  * `same-site` (a sibling subdomain is another origin), or an `Origin`/`Referer` naming another host.
- * A request without those headers (curl, istio.io's scripts, a typed URL) is not cross-site. The host is
- * compared, not the scheme: TLS often ends at the ingress (as for the login redirect, contract §11 #1).
+ * A request without those headers (curl, istio.io's scripts, a typed URL) is not cross-site. Hosts are
+ * compared as for the login redirect (contract §11 #1).
  */
 export function isCrossSite (request: FastifyRequest): boolean {
   const site = header(request, 'sec-fetch-site')
@@ -28,7 +34,7 @@ export function isCrossSite (request: FastifyRequest): boolean {
   const host = header(request, 'host')
   for (const name of ['origin', 'referer']) {
     const value = header(request, name)
-    if (value !== undefined && !sameHost(value, host)) return true
+    if (value !== undefined && sameHostUrl(value, host) === undefined) return true
   }
   return false
 }
