@@ -1,4 +1,4 @@
-import { fetchWithAttempts, fetchWithDeadline, parseJson, type OutboundResult } from '@bookinfo/service-kit'
+import { fetchWithAttempts, parseJson, type OutboundResult } from '@bookinfo/service-kit'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Counter } from 'prom-client'
 import type { Dispatcher } from 'undici'
@@ -30,9 +30,12 @@ export type CallBackend = (name: BackendName, id: number, headers: Record<string
 export function createBackendCaller ({ config, counter, dispatcher }: BackendsOptions): CallBackend {
   return async (name, id, headers, log) => {
     const url = `${config.backends[name]}/${name}/${id}`
-    const opts = { headers, timeoutMs: config.backendTimeoutMs, ...(dispatcher ? { dispatcher } : {}) }
-    const attempts = ATTEMPTS[name]
-    const result = attempts > 1 ? await fetchWithAttempts(url, { ...opts, attempts }) : await fetchWithDeadline(url, opts)
+    const result = await fetchWithAttempts(url, {
+      headers,
+      timeoutMs: config.backendTimeoutMs,
+      attempts: ATTEMPTS[name],
+      ...(dispatcher ? { dispatcher } : {}),
+    })
     // Upstream counts the call's final status (500 when there was none), once per logical call.
     counter.inc({ destination_app: name, response_code: String(statusOf(result)) })
     return toBackendResult(name, result, log)
