@@ -162,11 +162,7 @@ export function configFromEnv (env: Record<string, string | undefined>): { base:
       floodFactor: e.FLOOD_FACTOR,
       backendTimeoutMs: e.BACKEND_TIMEOUT_MS,
       authMode: oidc === undefined ? 'simple' : 'oidc',
-      simpleLogin: {
-        secret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
-        secretIsDevDefault: e.SESSION_SECRET === undefined,
-        cookieSecure: e.COOKIE_SECURE,
-      },
+      simpleLogin: cookieSigningFromEnv(e),
       ...(oidc === undefined ? {} : { oidc }),
       meshPolicy: meshPolicyOptionsFromEnv(e, { app: 'productpage', version: 'v1' }),
     },
@@ -219,12 +215,19 @@ function oidcConfigFromEnv (e: ProductpageEnv): OidcConfig | undefined {
     scope,
     httpTimeoutMs: e.OIDC_HTTP_TIMEOUT_MS,
     session: {
-      secret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
-      secretIsDevDefault: e.SESSION_SECRET === undefined,
-      cookieSecure: e.COOKIE_SECURE,
+      ...cookieSigningFromEnv(e),
       maxAgeSeconds: e.SESSION_MAX_AGE_SECONDS,
       ...(e.SESSION_REDIS_URL === undefined ? {} : { redisUrl: e.SESSION_REDIS_URL }),
     },
+  }
+}
+
+/** The session cookie's key and flags, the same in both login modes. */
+function cookieSigningFromEnv (e: ProductpageEnv): SimpleLoginConfig {
+  return {
+    secret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    secretIsDevDefault: e.SESSION_SECRET === undefined,
+    cookieSecure: e.COOKIE_SECURE,
   }
 }
 
