@@ -1,4 +1,4 @@
-import { BASE_ENV_PROPERTIES, ConfigError, loadEnv, type BaseEnv, type EnvJsonSchema } from '@bookinfo/service-kit'
+import { BASE_ENV_PROPERTIES, ConfigError, backendUrl, loadEnv, type BaseEnv, type EnvJsonSchema } from '@bookinfo/service-kit'
 import { MESH_POLICY_ENV_PROPERTIES, meshPolicyOptionsFromEnv, type MeshPolicyEnv, type MeshPolicyOptions } from '@bookinfo/mesh-policy'
 
 // A DNS name, an IPv4 address or a bracketed IPv6 literal: nothing that could change the URL's shape.
@@ -141,10 +141,6 @@ export interface ProductpageConfig {
   oidc?: OidcConfig
   /** Enforces istio/security in-process when no mesh is present (MESH_POLICY=on). */
   meshPolicy?: MeshPolicyOptions
-}
-
-export function backendUrl (host: string, domain: string | undefined, port: number): string {
-  return `http://${host}${domain ? `.${domain}` : ''}:${port}`
 }
 
 export function configFromEnv (env: Record<string, string | undefined>): { base: BaseEnv, config: ProductpageConfig } {

@@ -1,4 +1,4 @@
-import { parseProductId } from '@bookinfo/service-kit'
+import { ERROR_BODY_SCHEMA, parseProductId } from '@bookinfo/service-kit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { BackendName, CallBackend } from '../backends.ts'
 import { outboundHeaders } from '../outbound-headers.ts'
@@ -6,12 +6,6 @@ import { PRODUCTS, UNAVAILABLE } from '../products.ts'
 
 export interface ApiRouteOptions {
   callBackend: CallBackend
-}
-
-const errorBody = {
-  type: 'object',
-  properties: { error: { type: 'string' } },
-  required: ['error'],
 }
 
 const productSchema = {
@@ -25,8 +19,8 @@ const proxySchema = {
   response: {
     // The backend's JSON, whatever its shape, re-serialised (contract §11 #6).
     200: {},
-    '4xx': errorBody,
-    '5xx': errorBody,
+    '4xx': ERROR_BODY_SCHEMA,
+    '5xx': ERROR_BODY_SCHEMA,
   },
 }
 
