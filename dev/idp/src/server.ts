@@ -1,14 +1,16 @@
 import { createServer } from 'node:http'
+import closeWithGrace from 'close-with-grace'
 import { ConfigError } from '@bookinfo/service-kit'
 import { createIdp, type Idp } from './app.ts'
 import { configFromEnv } from './config.ts'
-import { jsonLog } from './log.ts'
+import { pinoLog } from './log.ts'
 
 const GRACE_MS = 5000
 
+const log = pinoLog()
 let idp: Idp
 try {
-  idp = createIdp(configFromEnv(process.env), jsonLog)
+  idp = createIdp(configFromEnv(process.env), log)
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err
   process.stderr.write(`dev-idp: ${err.message}\n`)
@@ -29,13 +31,10 @@ server.listen(config.port, config.host, () => {
   process.stdout.write(`${lines.join('\n')}\n`)
 })
 
-function shutdown (signal: string): void {
-  jsonLog('info', 'shutting down', { signal })
-  const force = setTimeout(() => server.closeAllConnections(), GRACE_MS)
-  force.unref()
-  server.close(() => process.exit(0))
+// As the services do (service-kit listenWithGrace): stop accepting, let in-flight requests finish, exit 0.
+closeWithGrace({ delay: GRACE_MS }, async ({ signal, err }) => {
+  if (err) log('error', 'closing after an error', { err: String(err) })
+  else log('info', 'shutting down', { signal })
   server.closeIdleConnections()
-}
-
-process.once('SIGTERM', () => shutdown('SIGTERM'))
-process.once('SIGINT', () => shutdown('SIGINT'))
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+})
