@@ -22,5 +22,5 @@ ensure_system_deps() {
   command -v apt-get >/dev/null || { echo "system-deps: need ${missing[*]} (no apt-get here)" >&2; return 1; }
   echo "system-deps: installing ${missing[*]}" >&2
   $sudo apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
 }
