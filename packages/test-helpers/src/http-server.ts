@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 export interface TestServer {
@@ -16,12 +16,16 @@ export async function startTestServer (handler: (req: IncomingMessage, res: Serv
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers })
     Promise.resolve(handler(req, res)).catch(() => { res.statusCode = 500; res.end() })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
+  return { ...(await serveOnLoopback(server)), requests }
+}
+
+/** Listens on 127.0.0.1 (`port` 0: any free one); `close` also drops open connections. */
+export async function serveOnLoopback (server: Server, port = 0): Promise<{ url: string, port: number, close: () => Promise<void> }> {
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  const address = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    requests,
+    url: `http://127.0.0.1:${address.port}`,
+    port: address.port,
     close: async () => {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))

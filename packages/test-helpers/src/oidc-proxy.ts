@@ -1,5 +1,5 @@
 import { createServer, request, type IncomingMessage } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { serveOnLoopback } from './http-server.ts'
 
 export interface ProxyServer {
   url: string
@@ -48,15 +48,5 @@ export async function startReverseProxy (target: string, opts: ProxyOptions = {}
     })
     req.pipe(forward)
   })
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    requests,
-    close: async () => {
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-    },
-  }
+  return { ...(await serveOnLoopback(server, opts.port)), requests }
 }
