@@ -39,7 +39,10 @@ ensure_pnpm() {
 # Installs workspace dependencies when the lockfile changed since the last install.
 ensure_deps() {
   local stamp="$ROOT/node_modules/.install-stamp" sum
-  sum="$(cat "$ROOT/pnpm-lock.yaml" "$ROOT"/package.json "$ROOT"/*/*/package.json 2>/dev/null | cksum)"
+  # The workspace's own manifests only (pnpm-workspace.yaml): a glob like */*/package.json would also match
+  # node_modules/<pkg>/package.json, which the install itself creates, and force a second install.
+  sum="$(cat "$ROOT/pnpm-lock.yaml" "$ROOT/package.json" "$ROOT"/{packages,services,dev}/*/package.json \
+    "$ROOT/e2e/package.json" 2>/dev/null | cksum)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then return; fi
   (cd "$ROOT" && pnpm install --frozen-lockfile --reporter=append-only >&2)
   echo "$sum" >"$stamp"
