@@ -22,7 +22,7 @@ export const NOT_SHIPPED = {
   ],
 } as const
 
-/** Service ports: 9080 named `http` for Bookinfo (contract §1); the bundled IdP listens on 9090. */
+/** Service ports: 9080 named `http` for Bookinfo; the bundled IdP listens on 9090. */
 export const SERVICE_PORTS: Readonly<Record<string, number>> = { idp: 9090 }
 const BOOKINFO_PORT = 9080
 
