@@ -8,23 +8,35 @@ import type { Manifest } from './documents.ts'
 // nothing; everything else must resolve. Keep the reasons: they are the documentation.
 export const NOT_SHIPPED = {
   subsets: [
-    { host: 'details', version: 'v2', why: 'details v2 (Google Books backend) is upstream-optional; we ship details-v1 only' },
-    { host: 'ratings', version: 'v2', why: 'ratings v2 (MongoDB) needs upstream bookinfo-db.yaml; not shipped' },
-    { host: 'ratings', version: 'v2-mysql', why: 'ratings v2-mysql needs upstream bookinfo-mysql.yaml; not shipped' },
-    { host: 'ratings', version: 'v2-mysql-vm', why: 'ratings v2-mysql-vm runs on a VM in upstream; not shipped' },
+    { host: 'ratings', version: 'v2', why: 'ratings v2 with MongoDB (upstream bookinfo-ratings-v2.yaml + bookinfo-db.yaml): no MongoDB is shipped; ratings v2-mysql (k8s/components/ratings-v2-mysql) is' },
+    { host: 'ratings', version: 'v2-mysql-vm', why: 'ratings v2-mysql-vm reads a MySQL on a virtual machine registered in the mesh; upstream\'s VM-only sample' },
   ],
   workloads: [
-    { app: 'mongodb', why: 'database of upstream ratings v2 (bookinfo-db.yaml); istio/security/databases-policy.yaml guards it' },
-    { app: 'mysqldb', why: 'database of upstream ratings v2-mysql (bookinfo-mysql.yaml); same policy file' },
+    { app: 'mongodb', why: 'database of upstream ratings v2 (bookinfo-db.yaml); istio/security/databases guards it' },
   ],
   serviceAccounts: [
-    { name: 'bookinfo-ratings-v2', why: 'service account of upstream bookinfo-ratings-v2.yaml; not shipped' },
+    { name: 'bookinfo-ratings-v2', why: 'service account of upstream bookinfo-ratings-v2.yaml (the MongoDB variant); not shipped' },
+  ],
+  hosts: [
+    { host: 'cert-manager-resolver', why: 'created by cert-manager in istio-system for its HTTP-01 challenge (istio/networking/certmanager-gateway.yaml)' },
   ],
 } as const
 
-/** Service ports: 9080 named `http` for Bookinfo; the bundled IdP listens on 9090. */
-export const SERVICE_PORTS: Readonly<Record<string, number>> = { idp: 9090 }
-const BOOKINFO_PORT = 9080
+/** Subsets whose Deployment comes with an optional component: a render without the component has none. */
+export const OPTIONAL_SUBSETS = [
+  { host: 'details', version: 'v2', component: 'k8s/components/details-v2' },
+  { host: 'ratings', version: 'v2-mysql', component: 'k8s/components/ratings-v2-mysql' },
+] as const
+
+/** Each app's one Service port (name and number); null: no Service, no container port (the load generator). */
+export const APP_PORTS: Readonly<Record<string, { port: number, name: string } | null>> = {
+  idp: { port: 9090, name: 'http' },
+  redis: { port: 6379, name: 'tcp' },
+  mysqldb: { port: 3306, name: 'tcp' },
+  loadgen: null,
+}
+const BOOKINFO_PORT = { port: 9080, name: 'http' }
+const portOf = (app: string): { port: number, name: string } | null => APP_PORTS[app] === undefined ? BOOKINFO_PORT : APP_PORTS[app]
 
 export interface World {
   manifests: readonly Manifest[]
@@ -72,7 +84,7 @@ export function checkDestinationRuleSubsets (world: World): string[] {
     for (const subset of rule.spec?.subsets ?? []) {
       const selector = { ...service.spec?.selector, ...subset.labels }
       if (podLabelsIn(world, namespace).some((labels) => matches(selector, labels))) continue
-      const allowed = NOT_SHIPPED.subsets.some((entry) => entry.host === service.metadata.name && entry.version === subset.labels?.version)
+      const allowed = [...NOT_SHIPPED.subsets, ...OPTIONAL_SUBSETS].some((entry) => entry.host === service.metadata.name && entry.version === subset.labels?.version)
       if (!allowed) problems.push(`${label(rule)}: subset ${subset.name} (${JSON.stringify(selector)}) selects no Deployment`)
     }
   }
@@ -96,8 +108,10 @@ export function checkPolicySelectors (world: World): string[] {
 /** Every principal cluster.local/ns/<ns>/sa/<sa> names a ServiceAccount that exists in <ns>. */
 export function checkPrincipals (world: World): string[] {
   const problems: string[] = []
-  const accounts = new Set(world.manifests.filter((manifest) => manifest.kind === 'ServiceAccount')
-    .map((account) => `${namespaceOf(world, account)}/${account.metadata.name}`))
+  const accounts = new Set([
+    ...world.manifests.filter((manifest) => manifest.kind === 'ServiceAccount').map((account) => `${namespaceOf(world, account)}/${account.metadata.name}`),
+    ...gatewayAccounts(world),
+  ])
   for (const policy of ofKind<IAuthorizationPolicy>(world, 'AuthorizationPolicy')) {
     for (const rule of policy.spec?.rules ?? []) {
       for (const { source } of rule.from ?? []) {
@@ -116,17 +130,26 @@ export function checkPrincipals (world: World): string[] {
   return problems
 }
 
+/** Istio deploys each Gateway API Gateway with a service account: `<name>` for a waypoint, `<name>-istio` for an ingress. */
+function gatewayAccounts (world: World): string[] {
+  return world.manifests
+    .filter((manifest) => manifest.apiVersion.startsWith('gateway.networking.k8s.io/') && manifest.kind === 'Gateway')
+    .map((gateway) => {
+      const waypoint = (gateway.spec as { gatewayClassName?: string } | undefined)?.gatewayClassName === 'istio-waypoint'
+      return `${namespaceOf(world, gateway)}/${gateway.metadata.name}${waypoint ? '' : '-istio'}`
+    })
+}
+
 /** Services: one port, named http, 9080 (IdP 9090), whose selector and targetPort reach a Deployment's container. */
 export function checkServices (world: World): string[] {
   const problems: string[] = []
   for (const service of ofKind<IService>(world, 'Service')) {
-    const name = service.metadata.name
-    const expected = SERVICE_PORTS[name] ?? BOOKINFO_PORT
-    const ports = service.spec?.ports ?? []
-    if (ports.length !== 1 || ports[0]?.port !== expected || ports[0].name !== 'http') {
-      problems.push(`${label(service)}: expected exactly one port ${expected} named http, got ${JSON.stringify(ports)}`)
-    }
     const selector = service.spec?.selector ?? {}
+    const expected = portOf(selector.app ?? service.metadata.name) ?? BOOKINFO_PORT
+    const ports = service.spec?.ports ?? []
+    if (ports.length !== 1 || ports[0]?.port !== expected.port || ports[0].name !== expected.name) {
+      problems.push(`${label(service)}: expected exactly one port ${expected.port} named ${expected.name}, got ${JSON.stringify(ports)}`)
+    }
     const selected = ofKind<IDeployment>(world, 'Deployment').filter((deployment) =>
       namespaceOf(world, deployment) === namespaceOf(world, service) && Object.keys(selector).length > 0 &&
       matches(selector, deployment.spec?.template.metadata?.labels))
@@ -160,13 +183,13 @@ export function checkDeployments (world: World): string[] {
     if (!matches(deployment.spec?.selector.matchLabels ?? {}, pod?.metadata?.labels)) {
       problems.push(`${label(deployment)}: selector does not match the pod template labels`)
     }
-    const app = pod?.metadata?.labels?.app ?? ''
-    const expected = SERVICE_PORTS[app] ?? BOOKINFO_PORT
+    const expected = portOf(pod?.metadata?.labels?.app ?? '')
     const secrets = names('Secret', namespace) as Array<ISecret & Manifest>
     for (const container of pod?.spec?.containers ?? []) {
       const ports = container.ports ?? []
-      if (ports.length !== 1 || ports[0]?.containerPort !== expected || ports[0].name !== 'http') {
-        problems.push(`${label(deployment)}: container ${container.name} must expose exactly port ${expected} named http`)
+      if (expected === null ? ports.length > 0 : (ports.length !== 1 || ports[0]?.containerPort !== expected.port || ports[0].name !== expected.name)) {
+        const want = expected === null ? 'no port' : `exactly port ${expected.port} named ${expected.name}`
+        problems.push(`${label(deployment)}: container ${container.name} must expose ${want}`)
       }
       for (const source of container.envFrom ?? []) {
         const secret = source.secretRef?.name
@@ -207,7 +230,8 @@ export function checkVirtualServices (world: World): string[] {
     for (const destination of destinations) {
       const target = findService(world, destination.host, namespace)
       if (target === undefined) {
-        if (!externalHosts.has(destination.host)) problems.push(`${label(service)}: destination ${destination.host} is not a Service or ServiceEntry host`)
+        const known = externalHosts.has(destination.host) || NOT_SHIPPED.hosts.some((entry) => entry.host === destination.host)
+        if (!known) problems.push(`${label(service)}: destination ${destination.host} is not a Service or ServiceEntry host`)
         continue
       }
       const port = destination.port?.number
@@ -226,6 +250,60 @@ export function checkVirtualServices (world: World): string[] {
   return problems
 }
 
+interface TargetRef { group?: string, kind: string, name: string }
+
+/** AuthorizationPolicy / RequestAuthentication / PeerAuthentication targetRefs name an existing Service or Gateway API Gateway. */
+export function checkTargetRefs (world: World): string[] {
+  const problems: string[] = []
+  for (const policy of world.manifests) {
+    if (!['AuthorizationPolicy', 'RequestAuthentication', 'PeerAuthentication'].includes(policy.kind)) continue
+    const spec = policy.spec as { targetRef?: TargetRef, targetRefs?: TargetRef[], selector?: unknown } | undefined
+    const refs = [...(spec?.targetRefs ?? []), ...(spec?.targetRef === undefined ? [] : [spec.targetRef])]
+    if (refs.length > 0 && spec?.selector !== undefined) problems.push(`${label(policy)}: has both selector and targetRefs`)
+    for (const ref of refs) {
+      if (!resolvesTarget(world, ref, namespaceOf(world, policy)) && !NOT_SHIPPED.workloads.some((entry) => entry.app === ref.name)) {
+        problems.push(`${label(policy)}: targetRef ${ref.kind} ${ref.name} does not exist`)
+      }
+    }
+  }
+  return problems
+}
+
+function resolvesTarget (world: World, ref: TargetRef, namespace: string): boolean {
+  if (ref.kind === 'Service' && (ref.group ?? '') === '') return findService(world, ref.name, namespace) !== undefined
+  if (ref.kind === 'Gateway' && ref.group === 'gateway.networking.k8s.io') {
+    return world.manifests.some((manifest) => manifest.apiVersion.startsWith('gateway.networking.k8s.io/') &&
+      manifest.kind === 'Gateway' && manifest.metadata.name === ref.name && namespaceOf(world, manifest) === namespace)
+  }
+  return false
+}
+
+interface RouteRef { group?: string, kind?: string, name: string, port?: number }
+
+/** HTTPRoutes: parents are a Gateway API Gateway or a Service port (GAMMA); backends are Service ports. */
+export function checkHttpRoutes (world: World): string[] {
+  const problems: string[] = []
+  for (const route of world.manifests.filter((manifest) => manifest.kind === 'HTTPRoute')) {
+    const namespace = namespaceOf(world, route)
+    const spec = route.spec as { parentRefs?: RouteRef[], rules?: Array<{ backendRefs?: RouteRef[] }> } | undefined
+    for (const parent of spec?.parentRefs ?? []) {
+      const ok = parent.kind === 'Service'
+        ? servicePortExists(world, parent.name, namespace, parent.port)
+        : resolvesTarget(world, { group: parent.group ?? 'gateway.networking.k8s.io', kind: parent.kind ?? 'Gateway', name: parent.name }, namespace)
+      if (!ok) problems.push(`${label(route)}: parent ${parent.kind ?? 'Gateway'} ${parent.name}${parent.port === undefined ? '' : `:${parent.port}`} does not exist`)
+    }
+    for (const backend of (spec?.rules ?? []).flatMap((rule) => rule.backendRefs ?? [])) {
+      if (!servicePortExists(world, backend.name, namespace, backend.port)) problems.push(`${label(route)}: backend ${backend.name}:${String(backend.port)} is not a Service port`)
+    }
+  }
+  return problems
+}
+
+function servicePortExists (world: World, name: string, namespace: string, port: number | undefined): boolean {
+  const service = findService(world, name, namespace)
+  return service !== undefined && (port === undefined || (service.spec?.ports ?? []).some((candidate) => candidate.port === port))
+}
+
 export const ALL_CHECKS = {
   checkDestinationRuleSubsets,
   checkPolicySelectors,
@@ -233,6 +311,8 @@ export const ALL_CHECKS = {
   checkServices,
   checkDeployments,
   checkVirtualServices,
+  checkTargetRefs,
+  checkHttpRoutes,
 }
 
 export function allProblems (world: World): string[] {

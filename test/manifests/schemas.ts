@@ -1,7 +1,9 @@
 import { Deployment } from 'kubernetes-models/apps/v1'
 import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1'
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1'
 import { DestinationRule, Gateway, ServiceEntry, VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1'
 import { AuthorizationPolicy, PeerAuthentication, RequestAuthentication } from '@kubernetes-models/istio/security.istio.io/v1'
+import { Gateway as K8sGateway, HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1'
 import type { Manifest } from './documents.ts'
 
 interface ModelClass {
@@ -17,14 +19,17 @@ export interface ModelEntry {
 }
 
 // The kinds this repository may contain. A document of any other apiVersion/kind fails the check: add its
-// model here (from kubernetes-models or @kubernetes-models/istio) when a new kind is really needed.
+// model here (kubernetes-models, @kubernetes-models/istio, @kubernetes-models/gateway-api) when a new kind is
+// really needed.
 const MODELS: readonly ModelEntry[] = [
   ...[Namespace, Service, ServiceAccount, Secret, ConfigMap].map((model) => ({ model, module: 'kubernetes-models/v1' })),
   { model: Deployment, module: 'kubernetes-models/apps/v1' },
+  { model: NetworkPolicy, module: 'kubernetes-models/networking.k8s.io/v1' },
   ...[Gateway, VirtualService, DestinationRule, ServiceEntry]
     .map((model) => ({ model, module: '@kubernetes-models/istio/networking.istio.io/v1' })),
   ...[AuthorizationPolicy, PeerAuthentication, RequestAuthentication]
     .map((model) => ({ model, module: '@kubernetes-models/istio/security.istio.io/v1' })),
+  ...[K8sGateway, HTTPRoute].map((model) => ({ model, module: '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1' })),
 ]
 
 const BY_TYPE = new Map(MODELS.map((entry) => [`${entry.model.apiVersion} ${entry.model.kind}`, entry]))

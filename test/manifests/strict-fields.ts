@@ -34,12 +34,14 @@ export function strictFieldProblems (documents: readonly SourcedManifest[]): str
   documents.forEach(({ source, manifest }, index) => {
     const entry = modelFor(manifest)
     if (entry === undefined) return
+    // Aliased per module: two APIs may both export the same interface name (Istio's and the Gateway API's IGateway).
+    const modulePrefix = `M${[...modules.keys(), entry.module].indexOf(entry.module)}_`
     const typeName = `I${entry.model.kind}`
     const names = modules.get(entry.module) ?? new Set<string>()
     modules.set(entry.module, names.add(typeName))
-    emit(`export const doc${index}: ${typeName} = ${JSON.stringify(manifest, null, 2)}`, `${source} ${manifest.kind}/${manifest.metadata.name}`)
+    emit(`export const doc${index}: ${modulePrefix}${typeName} = ${JSON.stringify(manifest, null, 2)}`, `${source} ${manifest.kind}/${manifest.metadata.name}`)
   })
-  const imports = [...modules].map(([module, names]) => `import type { ${[...names].join(', ')} } from '${module}'`)
+  const imports = [...modules].map(([module, names], i) => `import type { ${[...names].map((name) => `${name} as M${i}_${name}`).join(', ')} } from '${module}'`)
   const text = [...imports, ...lines].join('\n')
   const lineOwner = (line: number): string => owners[line - imports.length] ?? 'imports'
 
