@@ -5,6 +5,8 @@ import { allProblems } from './cross-checks.ts'
 import { kustomizationFiles, requireKubectl } from './kustomize.ts'
 import { schemaProblem } from './schemas.ts'
 import { strictFieldProblems } from './strict-fields.ts'
+import { restrictedProblems } from './pod-security.ts'
+import type { IPodSpec } from 'kubernetes-models/v1'
 
 // The checkers themselves, on small hand-made inputs: each must accept a consistent set and name the one
 // thing that is wrong in a broken one (a checker that never fails would make the other suites worthless).
@@ -74,7 +76,7 @@ const consistent = (): Manifest[] => [
   virtualService({ host: 'reviews', subset: 'v1', port: { number: 9080 } }),
   virtualService({ host: 'ratings.bookinfo.svc.cluster.local', subset: 'v1' }),
   policy('AuthorizationPolicy', { app: 'ratings' }, ['cluster.local/ns/bookinfo/sa/bookinfo-reviews', 'cluster.local/ns/bookinfo/sa/bookinfo-ratings-v2']),
-  policy('AuthorizationPolicy', { app: 'mysqldb' }), // documented as not shipped
+  policy('AuthorizationPolicy', { app: 'mongodb' }), // documented as not shipped
   policy('RequestAuthentication', { app: 'reviews' }),
 ]
 const problems = (...extra: Manifest[]): string[] => allProblems({ manifests: [...consistent(), ...extra], defaultNamespace: 'bookinfo' })
@@ -142,10 +144,66 @@ describe('cross-checks', () => {
   })
 })
 
+describe('cross-checks for Gateway API and ambient', () => {
+  const k8sGateway = (name: string, gatewayClassName: string): Manifest => ({
+    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: meta(name), spec: { gatewayClassName, listeners: [] },
+  })
+  const route = (parentRefs: unknown[], backendRefs: unknown[]): Manifest => ({
+    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: meta('r'), spec: { parentRefs, rules: [{ backendRefs }] },
+  })
+  const bound = (targetRefs: unknown[], extra: Record<string, unknown> = {}): Manifest => ({
+    apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: meta('bound'), spec: { targetRefs, ...extra },
+  })
+
+  it('accept routes to existing Gateways and Service ports; report missing parents and backends', () => {
+    expect(problems(k8sGateway('gw', 'istio'), route([{ name: 'gw' }, { group: '', kind: 'Service', name: 'reviews', port: 9080 }], [{ name: 'ratings', port: 9080 }]))).toEqual([])
+    expect(problems(route([{ name: 'nogw' }], []))).toEqual([expect.stringContaining('parent Gateway nogw does not exist')])
+    expect(problems(route([{ group: '', kind: 'Service', name: 'reviews', port: 80 }], []))).toEqual([expect.stringContaining('parent Service reviews:80')])
+    expect(problems(route([], [{ name: 'reviews-v9', port: 9080 }]))).toEqual([expect.stringContaining('backend reviews-v9:9080')])
+  })
+
+  it('accept targetRefs to a Service or a waypoint; report missing ones and a policy with both selector and targetRefs', () => {
+    expect(problems(k8sGateway('waypoint', 'istio-waypoint'), bound([{ kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'waypoint' }]),
+      bound([{ kind: 'Service', group: '', name: 'ratings' }]))).toEqual([])
+    expect(problems(bound([{ kind: 'Service', group: '', name: 'detials' }]))).toEqual([expect.stringContaining('targetRef Service detials does not exist')])
+    expect(problems(bound([{ kind: 'Service', group: '', name: 'reviews' }], { selector: { matchLabels: { app: 'reviews' } } })))
+      .toEqual([expect.stringContaining('both selector and targetRefs')])
+  })
+
+  it('know the service accounts Istio creates for Gateway API gateways (waypoint: <name>; ingress: <name>-istio)', () => {
+    const from = (principal: string): Manifest => policy('AuthorizationPolicy', { app: 'reviews' }, [principal])
+    expect(problems(k8sGateway('waypoint', 'istio-waypoint'), from('cluster.local/ns/bookinfo/sa/waypoint'))).toEqual([])
+    expect(problems(k8sGateway('gw', 'istio'), from('cluster.local/ns/bookinfo/sa/gw-istio'))).toEqual([])
+    expect(problems(from('cluster.local/ns/bookinfo/sa/waypoint'))).toEqual([expect.stringContaining('names no ServiceAccount waypoint')])
+  })
+})
+
+describe('Pod Security "restricted"', () => {
+  const pod = (overrides: Record<string, unknown> = {}, context: Record<string, unknown> = {}): IPodSpec => ({
+    securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+    volumes: [{ name: 'tmp', emptyDir: {} }],
+    containers: [{
+      name: 'app',
+      securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, ...context },
+    }],
+    ...overrides,
+  })
+
+  it('accepts a hardened pod and names each violation of a weaker one', () => {
+    expect(restrictedProblems(pod())).toEqual([])
+    expect(restrictedProblems(pod({}, { allowPrivilegeEscalation: true }))).toEqual(['container app: allowPrivilegeEscalation must be false'])
+    expect(restrictedProblems(pod({}, { capabilities: { drop: ['ALL'], add: ['NET_ADMIN'] } }))).toEqual(['container app: capabilities added: NET_ADMIN'])
+    expect(restrictedProblems(pod({ securityContext: { runAsNonRoot: true } }))).toEqual([expect.stringContaining('seccompProfile undefined')])
+    expect(restrictedProblems(pod({ hostNetwork: true }))).toEqual(['host namespaces'])
+    expect(restrictedProblems(pod({ volumes: [{ name: 'h', hostPath: { path: '/' } }] }))).toEqual(['volume h: type hostPath not allowed'])
+    expect(restrictedProblems(pod({}, { runAsUser: 0 }))).toEqual(['container app: runAsUser 0'])
+  })
+})
+
 describe('schemas and strict fields', () => {
   it('reject an unknown kind, and a document that breaks its schema', () => {
-    expect(schemaProblem({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r' } }))
-      .toMatch(/^unknown kind gateway\.networking\.k8s\.io\/v1 HTTPRoute/)
+    expect(schemaProblem({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'r' } }))
+      .toMatch(/^unknown kind policy\/v1 PodDisruptionBudget/)
     expect(schemaProblem({ ...service('reviews'), spec: { ports: [{ port: '9080' }] } })).toMatch(/port must be integer/)
     expect(schemaProblem(policy('AuthorizationPolicy', { app: 'x' }))).toBeUndefined()
   })
@@ -171,10 +229,14 @@ describe('documents and kustomize helpers', () => {
     expect(() => requireKubectl('/nonexistent/kubectl')).toThrow(/kubectl is needed to render the kustomize overlays/)
   })
 
-  it('walk a kustomization: the kind overlay reaches the istio files, the base and the patches', () => {
+  it('walk a kustomization: the kind overlay reaches the istio folders, the base, the components and the patches', () => {
     const walk = kustomizationFiles('k8s/overlays/kind')
-    expect(walk.kustomizations).toEqual(expect.arrayContaining(['k8s/overlays/kind/kustomization.yaml', 'k8s/base/kustomization.yaml', 'k8s/components/mesh/kustomization.yaml']))
+    expect(walk.kustomizations).toEqual(expect.arrayContaining([
+      'k8s/overlays/kind/kustomization.yaml', 'k8s/base/kustomization.yaml', 'k8s/components/bundled-idp/kustomization.yaml',
+      'istio/security/kustomization.yaml', 'istio/security/idp/kustomization.yaml',
+    ]))
     expect(walk.resources).toEqual(expect.arrayContaining(['istio/networking/bookinfo-gateway.yaml', 'istio/security/request-authentication.yaml']))
-    expect(walk.patches).toEqual(['k8s/overlays/dev-idp/productpage-oidc.yaml'])
+    expect(walk.patches).toEqual(['k8s/components/bundled-idp/productpage-oidc.yaml'])
+    expect(kustomizationFiles('k8s/overlays/auth0').generatorInputs).toEqual(['k8s/overlays/auth0/auth0.env', 'k8s/overlays/auth0/auth0.env'])
   })
 })
