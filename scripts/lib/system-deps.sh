@@ -2,8 +2,8 @@
 # Sourced by scripts/test.sh: the Debian packages the test suite runs for real (MariaDB for ratings v2,
 # Redis for shared sessions, Chromium for Playwright). Installed with apt-get when missing and we may;
 # otherwise we stop and say exactly what to install.
-SYSTEM_PACKAGES=(mariadb-server redis-server chromium)
-SYSTEM_BINARIES=(/usr/sbin/mariadbd /usr/bin/redis-server /usr/bin/chromium)
+SYSTEM_PACKAGES=(mariadb-server redis-server chromium shellcheck)
+SYSTEM_BINARIES=(/usr/sbin/mariadbd /usr/bin/redis-server /usr/bin/chromium /usr/bin/shellcheck)
 
 ensure_system_deps() {
   local missing=() i

@@ -15,6 +15,12 @@ import { restrictedProblems } from './pod-security.ts'
 
 // Renders every overlay and every combination k8s/README.md documents with plain `kubectl kustomize`, and
 // checks each render: schemas, exact field names, cross-references, namespace, names, Pod Security.
+// Every test that needs a render lives in this file or in ./suites (imported here), so that scripts/test.sh
+// can leave out exactly this file, loudly, on a machine without kubectl.
+import './suites/overlay-specifics.ts'
+import './suites/authorization.ts'
+import './suites/network-policies.ts'
+import './suites/raw-references.ts'
 
 const BOOKINFO_DEPLOYMENTS = ['productpage-v1', 'details-v1', 'ratings-v1', 'reviews-v1', 'reviews-v2', 'reviews-v3']
 

@@ -6,9 +6,6 @@ import { REPO_ROOT, readManifests, yamlFilesUnder } from './documents.ts'
 import { allKustomizationDirs, kustomizationFiles } from './kustomize.ts'
 import { modelFor, schemaProblem } from './schemas.ts'
 import { strictFieldProblems } from './strict-fields.ts'
-import { allProblems } from './cross-checks.ts'
-import { KIND_GATEWAY_API } from './compositions.ts'
-import { renderOf } from './helpers.ts'
 import { UPSTREAM_SAMPLES } from './upstream-samples.ts'
 
 // Every YAML file under istio/ and k8s/ on its own, including the routing samples that no kustomization
@@ -50,14 +47,4 @@ it('every YAML file is deployed by a kustomization, or is an upstream sample app
   const used = new Set(walks.flatMap((walk) => walk.resources))
   const samples = new Set(UPSTREAM_SAMPLES.flatMap((sample) => sample.ours === undefined ? [] : [sample.ours]))
   expect(manifestFiles.filter((file) => !used.has(file) && !samples.has(file))).toEqual([])
-})
-
-it('every Istio and Gateway API file, samples included, refers to what a full install deploys', () => {
-  // Workloads, Services and accounts of kind with every optional workload and the per-version Services,
-  // plus every istio/ document as written (no overlay patches): subsets, selectors, principals, routes,
-  // parents and backends must all resolve against them.
-  const cluster = renderOf({ ...KIND_GATEWAY_API, add: ['../../components/details-v2', '../../components/ratings-v2-mysql', '../../components/redis-sessions'] })
-    .filter((manifest) => !manifest.apiVersion.includes('istio.io') && !manifest.apiVersion.startsWith('gateway.networking.k8s.io'))
-  const istio = yamlFilesUnder('istio').filter((file) => !file.endsWith('kustomization.yaml')).flatMap(readManifests).map(({ manifest }) => manifest)
-  expect(allProblems({ manifests: [...cluster, ...istio], defaultNamespace: 'bookinfo' })).toEqual([])
 })

@@ -20,4 +20,3 @@ export function readmeMatrix (): { personas: string[], rows: Row[] } {
   }
   return { personas, rows }
 }
-

@@ -143,7 +143,7 @@ export const UPSTREAM_SAMPLES: readonly UpstreamSample[] = [
   },
 ]
 
-type Obj = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>
 
 const list = (values: unknown[] | undefined): string => (values ?? []).map(String).join(',')
 const ns = (manifest: Manifest): string => manifest.metadata.namespace === undefined ? '' : ` ns=${manifest.metadata.namespace}`

@@ -5,11 +5,11 @@ import type { IRequestAuthentication } from '@kubernetes-models/istio/security.i
 import type { TestServer } from '@bookinfo/test-helpers'
 import { peerHeaders, serviceAccountPrincipal } from '@bookinfo/mesh-policy'
 // The policy package's own test tools (issuer, JWKS server, token forgeries, a labelled app with the plugin).
-import { createIssuer, policyApp, startJwksServer, tamper, unsignedToken } from '../../packages/mesh-policy/test/helpers.ts'
-import type { Manifest } from './documents.ts'
-import { named, ofKind, renderOf } from './helpers.ts'
-import { policyDocuments, writePolicyDir, type View } from './rendered-policy.ts'
-import { readmeMatrix } from './readme-matrix.ts'
+import { createIssuer, policyApp, startJwksServer, tamper, unsignedToken } from '../../../packages/mesh-policy/test/helpers.ts'
+import type { Manifest } from '../documents.ts'
+import { named, ofKind, renderOf } from '../helpers.ts'
+import { policyDocuments, writePolicyDir, type View } from '../rendered-policy.ts'
+import { readmeMatrix } from '../readme-matrix.ts'
 
 // The README's authorization matrix, reproduced from what the overlays deploy: the AuthorizationPolicies and
 // RequestAuthentication of the render, enforced by @bookinfo/mesh-policy for each rendered workload (its pod

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { IDeployment } from 'kubernetes-models/apps/v1'
-import type { Manifest } from './documents.ts'
-import { OPTIONAL } from './compositions.ts'
-import { ofKind, renderOf } from './helpers.ts'
-import { connectionAllowed, type Endpoint } from './network-policy.ts'
-import { readmeMatrix } from './readme-matrix.ts'
+import type { Manifest } from '../documents.ts'
+import { OPTIONAL } from '../compositions.ts'
+import { ofKind, renderOf } from '../helpers.ts'
+import { connectionAllowed, type Endpoint } from '../network-policy.ts'
+import { readmeMatrix } from '../readme-matrix.ts'
 
 // The network-policies component on kind with every optional workload: exactly the connections that the
 // app's calls and the mesh's plumbing need are allowed, and none that the authorization matrix denies.

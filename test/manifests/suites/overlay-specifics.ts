@@ -5,10 +5,10 @@ import type { IRequestAuthentication } from '@kubernetes-models/istio/security.i
 import { parseEnv } from 'node:util'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { REPO_ROOT } from './documents.ts'
-import type { Manifest } from './documents.ts'
-import { KIND_GATEWAY_API } from './compositions.ts'
-import { container, envValue, generated, named, ofKind, renderOf, secretKeys } from './helpers.ts'
+import { REPO_ROOT } from '../documents.ts'
+import type { Manifest } from '../documents.ts'
+import { KIND_GATEWAY_API } from '../compositions.ts'
+import { container, envValue, generated, named, ofKind, renderOf, secretKeys } from '../helpers.ts'
 
 // What each overlay and component promises (k8s/README.md), beyond the checks every render gets.
 
