@@ -1,0 +1,5 @@
+export { runLoad, summarize, type LoadOptions, type Totals } from './run.ts'
+export { runSession, PAGE_REQUESTS, type SessionResult } from './session.ts'
+export { loadPersonas, DEFAULT_SEED, type Persona } from './personas.ts'
+export { connectEverythingTo } from './connect-to.ts'
+export { parseOptions, TARGETS, type CliOptions } from './options.ts'
