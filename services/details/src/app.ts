@@ -1,5 +1,5 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import { createMetricsRegistry, hygienePlugin, metricsPlugin, registerJsonHealth, serverOptions } from '@bookinfo/service-kit'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import { createService, serverOptions } from '@bookinfo/service-kit'
 import { meshPolicyPlugin } from '@bookinfo/mesh-policy'
 import type { Dispatcher } from 'undici'
 import type { DetailsConfig } from './config.ts'
@@ -15,13 +15,12 @@ export async function buildApp (
   serverOpts: FastifyServerOptions = serverOptions(false),
   deps: DetailsDeps = {}
 ): Promise<FastifyInstance> {
-  const app = Fastify(serverOpts)
-  await app.register(hygienePlugin)
-  // Before every route: who may call what, from the same istio/security YAML the mesh enforces.
-  if (config.meshPolicy?.enabled) await app.register(meshPolicyPlugin, config.meshPolicy)
-  await app.register(metricsPlugin, { registry: createMetricsRegistry() })
-  // Upstream's WEBrick mount also answered below /health/.
-  registerJsonHealth(app, { service: 'Details', prefix: true })
-  await app.register(detailsRoutes, { config, ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}) })
+  const { app } = await createService({
+    server: serverOpts,
+    policy: { plugin: meshPolicyPlugin, options: config.meshPolicy },
+    // Upstream's WEBrick mount also answered below /health/.
+    health: { service: 'Details', prefix: true },
+  })
+  await app.register(detailsRoutes, { config, deps })
   return app
 }

@@ -1,3 +1,4 @@
+import type { FromSchema } from '@bookinfo/service-kit'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { OidcConfig } from '../../config.ts'
 import type { PendingLogin, SessionTokens } from '../session.ts'
@@ -9,13 +10,6 @@ import { dropPendingLogin, PENDING_LOGIN_MS } from './session-refresh.ts'
 import { tokensFromResponse, type TokenResponse } from './tokens.ts'
 import { userName } from './userinfo.ts'
 
-export interface CallbackQuery {
-  code?: string
-  state?: string
-  error?: string
-  iss?: string
-}
-
 export const CALLBACK_QUERY_SCHEMA = {
   type: 'object',
   properties: {
@@ -26,6 +20,8 @@ export const CALLBACK_QUERY_SCHEMA = {
     iss: { type: 'string', maxLength: 2048 },
   },
 } as const
+
+export type CallbackQuery = FromSchema<typeof CALLBACK_QUERY_SCHEMA>
 
 /** A step of the callback either goes on with a value or stops with a problem and why (for the log). */
 type Step<T> = { ok: true, value: T } | { ok: false, problem: Problem, reason: string }
