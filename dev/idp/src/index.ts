@@ -3,3 +3,4 @@ export { configFromEnv, IDP_ENV_SCHEMA, DEFAULT_SEED_FILE, type IdpConfig } from
 export { loadSeed, permissionsOf, type Seed, type SeedUser } from './seed.ts'
 export { AUTH0_ROUTES } from './provider.ts'
 export { WRONG_CREDENTIALS } from './interactions.ts'
+export { devPersonas, type DevPersona, type PersonaKey } from './personas.ts'
