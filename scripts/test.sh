@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: lint, type check, unit + integration tests (real MariaDB, Redis, IdP, processes),
 # then the Playwright end-to-end suite against the local stack. Bootstraps Node 24, pnpm and the
-# Debian packages it needs. Extra arguments go to vitest (e.g. a path filter).
+# Debian packages it needs. With arguments, runs vitest only, with those arguments (e.g. a path filter).
 set -euo pipefail
 source "$(dirname "$0")/lib/toolchain.sh"
 source "$(dirname "$0")/lib/system-deps.sh"
@@ -10,15 +10,23 @@ ensure_deps
 cd "$ROOT"
 mkdir -p .run
 
+# Colour codes only for a person at a terminal: a log file or CI gets plain text (vitest and Playwright
+# both honour NO_COLOR / FORCE_COLOR=0).
+if [ ! -t 1 ]; then export NO_COLOR=1 FORCE_COLOR=0; fi
+
 step() { printf '\n== %s\n' "$*"; }
 
-step "lint"
-pnpm exec eslint .
-step "type check"
-pnpm exec tsc -p tsconfig.json --noEmit
+if [ $# -eq 0 ]; then
+  step "lint"
+  pnpm exec eslint .
+  step "type check"
+  pnpm exec tsc -p tsconfig.json --noEmit
+else
+  printf '\n== lint and type check skipped: arguments run vitest only\n'
+fi
 step "unit and integration tests"
 vitest_args=()
-# DESIGN.md: overlays are rendered with kubectl's kustomize when kubectl is present; say so loudly when not.
+# The overlays are rendered with kubectl's kustomize when kubectl is present; say so loudly when not.
 if ! command -v "${KUBECTL:-kubectl}" >/dev/null; then
   printf '\n!! kubectl not found: the k8s/ overlay render checks (test/manifests/overlays.test.ts) cannot run here.\n'
   printf '!! Raw YAML validation still runs. Install kubectl >= 1.27 (or set KUBECTL) to render the overlays.\n\n'
@@ -34,7 +42,7 @@ if [ $# -eq 0 ]; then
   pnpm --filter @bookinfo/e2e exec playwright test || status=$?
   reports+=(.run/playwright.json)
 else
-  printf '\n== end-to-end skipped: arguments filter the vitest run\n'
+  printf '\n== end-to-end skipped: arguments run vitest only\n'
 fi
 node scripts/summary.ts "${reports[@]}" || true
 exit $status
