@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyPluginOptions, type FastifyServerOptions } from 'fastify'
 import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts'
 import type { Registry } from 'prom-client'
+import type { Dispatcher } from 'undici'
 import { registerJsonHealth, type JsonHealthOptions } from './health.ts'
 import { hygienePlugin, type HygieneOptions } from './hygiene.ts'
 import { createMetricsRegistry, metricsPlugin } from './metrics.ts'
@@ -24,6 +25,11 @@ export interface ServiceOptions<O extends { enabled: boolean }> {
   policy?: PolicyLayer<O>
   /** Upstream's JSON `GET /health`; productpage serves its own text one. */
   health?: JsonHealthOptions
+}
+
+/** What buildApp's `deps` holds for a service that calls out: the undici dispatcher (tests pass a MockAgent). */
+export interface OutboundDeps {
+  dispatcher?: Dispatcher
 }
 
 export interface Service {

@@ -1,14 +1,11 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
-import { createService, serverOptions } from '@bookinfo/service-kit'
+import { createService, serverOptions, type OutboundDeps } from '@bookinfo/service-kit'
 import { meshPolicyPlugin } from '@bookinfo/mesh-policy'
-import type { Dispatcher } from 'undici'
 import type { DetailsConfig } from './config.ts'
 import { detailsRoutes } from './routes/details.ts'
 
-export interface DetailsDeps {
-  /** Outbound dispatcher for the external book service (tests pass a MockAgent). */
-  dispatcher?: Dispatcher
-}
+/** The outside world details uses: the dispatcher of the external book service. */
+export type DetailsDeps = OutboundDeps
 
 export async function buildApp (
   config: DetailsConfig,

@@ -1,14 +1,11 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
-import { createService, serverOptions } from '@bookinfo/service-kit'
+import { createService, serverOptions, type OutboundDeps } from '@bookinfo/service-kit'
 import { meshPolicyPlugin } from '@bookinfo/mesh-policy'
-import type { Dispatcher } from 'undici'
 import type { ReviewsConfig } from './config.ts'
 import { reviewsRoutes } from './routes/reviews.ts'
 
-export interface ReviewsDeps {
-  /** Outbound dispatcher for the ratings call (tests pass a MockAgent). */
-  dispatcher?: Dispatcher
-}
+/** The outside world reviews uses: the dispatcher of the ratings call. */
+export type ReviewsDeps = OutboundDeps
 
 export async function buildApp (
   config: ReviewsConfig,
