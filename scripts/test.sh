@@ -10,9 +10,11 @@ ensure_deps
 cd "$ROOT"
 mkdir -p .run
 
-# Colour codes only for a person at a terminal: a log file or CI gets plain text (vitest and Playwright
-# both honour NO_COLOR / FORCE_COLOR=0).
-if [ ! -t 1 ]; then export NO_COLOR=1 FORCE_COLOR=0; fi
+# Colour codes only for a person at a terminal: a log file or CI gets plain text. vitest honours NO_COLOR,
+# Playwright FORCE_COLOR=0 (each gets its own: Node warns when both are set).
+vitest_env=()
+playwright_env=()
+if [ ! -t 1 ]; then vitest_env=(env NO_COLOR=1); playwright_env=(env FORCE_COLOR=0); fi
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -33,13 +35,13 @@ if ! command -v "${KUBECTL:-kubectl}" >/dev/null; then
   vitest_args+=(--exclude test/manifests/overlays.test.ts)
 fi
 status=0
-pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.run/vitest.json "${vitest_args[@]}" "$@" || status=$?
+"${vitest_env[@]}" pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.run/vitest.json "${vitest_args[@]}" "$@" || status=$?
 reports=(.run/vitest.json)
 if [ $# -eq 0 ]; then
   # The suite starts its own stack on ports 19080-19091 (e2e/README.md), so a running dev.sh does not collide.
   step "end-to-end (Playwright against the local stack)"
   rm -f .run/playwright.json
-  pnpm --filter @bookinfo/e2e exec playwright test || status=$?
+  "${playwright_env[@]}" pnpm --filter @bookinfo/e2e exec playwright test || status=$?
   reports+=(.run/playwright.json)
 else
   printf '\n== end-to-end skipped: arguments run vitest only\n'
