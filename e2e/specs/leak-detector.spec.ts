@@ -27,8 +27,14 @@ test.describe('leak detector', { tag: '@harness' }, () => {
     expect(findLeaks('html', 'nothing to see, eyJ alone is not a token', [accessToken, refresh])).toEqual([])
   })
 
-  test('the JWT pattern is the one the issue names', () => {
-    expect(JWT_PATTERN.source).toBe(String.raw`eyJ[\w-]+\.[\w-]+\.[\w-]*`)
-    expect(`a ${accessToken} b`.match(JWT_PATTERN)).toEqual([accessToken])
+  test('the JWT pattern takes whole tokens, unsigned ones included, and nothing with fewer than three parts', () => {
+    const unsigned = `${b64({ alg: 'none' })}.${b64({ sub: 'auth0|x', permissions: ['read:book-reviews'] })}.`
+    const twoParts = `${b64({ alg: 'RS256' })}.${b64({ sub: 'x' })}`
+    const line = `/cb?t=${accessToken}&u="${unsigned}" ${twoParts} eyJhbGciOiJSUzI1NiJ9 done`
+    expect(line.match(JWT_PATTERN)).toEqual([accessToken, unsigned])
+    expect(findLeaks('log x.log', line, []).map((l) => l.what)).toEqual([
+      `an access token (eyJhbG…, ${accessToken.length} chars)`,
+      `an access token (eyJhbG…, ${unsigned.length} chars)`,
+    ])
   })
 })

@@ -1,6 +1,7 @@
 // Which deployment the suite drives, from the environment only: one spec set, one switch (e2e/README.md).
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { devPersonas } from '@bookinfo/dev-idp'
 
 export type IdpKind = 'bundled' | 'auth0'
 export type PersonaKey = 'user' | 'mod'
@@ -49,10 +50,11 @@ export type Target = LocalTarget | RemoteTarget
 export const E2E_ROOT = fileURLToPath(new URL('../', import.meta.url))
 export const REPO_ROOT = join(E2E_ROOT, '..')
 
-/** The bundled IdP's personas (dev/idp/README.md); their passwords are public dev values. */
+/** The bundled IdP's personas, from its seed (dev/idp/README.md); their passwords are public dev values. */
+const SEED = devPersonas()
 const BUNDLED: Record<PersonaKey, Credentials> = {
-  user: { login: 'user@bookinfo.com', password: 'user-password', displayName: 'user' },
-  mod: { login: 'mod@bookinfo.com', password: 'mod-password', displayName: 'moderator' },
+  user: { login: SEED.user.login, password: SEED.user.password, displayName: SEED.user.nickname },
+  mod: { login: SEED.mod.login, password: SEED.mod.password, displayName: SEED.mod.nickname },
 }
 
 export const DEFAULT_LOCAL_BASE_PORT = 19080

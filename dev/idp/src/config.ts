@@ -4,6 +4,9 @@ import { ConfigError, loadEnv, type EnvJsonSchema } from '@bookinfo/service-kit'
 /** The seed shipped beside `src/`: personas, roles, the API and the productpage client. */
 export const DEFAULT_SEED_FILE = fileURLToPath(new URL('../seed.json', import.meta.url))
 
+/** The productpage client's secret when IDP_DEV_CLIENT_SECRET is unset (dev only, documented in the README). */
+export const DEV_CLIENT_SECRET = 'bookinfo-dev-client-secret'
+
 const URL_PATTERN = /^https?:\/\/[^\s]+$/
 
 /** Env vars of the dev IdP. Every one is optional: the defaults run the local stack on loopback. */
@@ -21,7 +24,7 @@ export const IDP_ENV_SCHEMA: EnvJsonSchema = {
     IDP_MOD_PASSWORD: { type: 'string', minLength: 1 },
     IDP_JASON_PASSWORD: { type: 'string', minLength: 1 },
     IDP_ACCESS_TOKEN_TTL: { type: 'integer', minimum: 1, maximum: 86_400, default: 3600 },
-    IDP_DEV_CLIENT_SECRET: { type: 'string', minLength: 8, default: 'bookinfo-dev-client-secret' },
+    IDP_DEV_CLIENT_SECRET: { type: 'string', minLength: 8, default: DEV_CLIENT_SECRET },
     IDP_REDIRECT_URIS: { type: 'string', minLength: 1, default: 'http://localhost:9080/callback' },
     IDP_POST_LOGOUT_URIS: { type: 'string', minLength: 1, default: 'http://localhost:9080/productpage' },
   },

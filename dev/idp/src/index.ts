@@ -1,5 +1,6 @@
 export { createIdp, type Idp } from './app.ts'
-export { configFromEnv, IDP_ENV_SCHEMA, DEFAULT_SEED_FILE, type IdpConfig } from './config.ts'
+export { configFromEnv, IDP_ENV_SCHEMA, DEFAULT_SEED_FILE, DEV_CLIENT_SECRET, type IdpConfig } from './config.ts'
 export { loadSeed, permissionsOf, type Seed, type SeedUser } from './seed.ts'
 export { AUTH0_ROUTES } from './provider.ts'
 export { WRONG_CREDENTIALS } from './interactions.ts'
+export { devPersonas, type DevPersona, type PersonaKey } from './personas.ts'

@@ -1,6 +1,8 @@
+import { createHash, randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { getFreePort, startProcess, type ManagedProcess } from '@bookinfo/test-helpers'
-import { Browser, formAction, pkce, randomToken } from './browser.ts'
+import { OidcBrowser, formOf, type Page } from '@bookinfo/test-helpers/oidc-browser'
+import { devPersonas } from '../src/personas.ts'
 
 export const SERVER_TS = fileURLToPath(new URL('../src/server.ts', import.meta.url))
 export const API = 'https://bookinfo.io'
@@ -10,11 +12,17 @@ export const REDIRECT_URI = 'http://localhost:9080/callback'
 export const OTHER_REDIRECT_URI = 'http://127.0.0.1:18080/callback'
 export const POST_LOGOUT_URI = 'http://localhost:9080/productpage'
 
-export const PERSONAS = {
-  user: { login: 'user@bookinfo.com', password: 'user-password', nickname: 'user', email: 'user@bookinfo.com', permissions: ['read:book-details'] },
-  mod: { login: 'mod@bookinfo.com', password: 'mod-password', nickname: 'moderator', email: 'mod@bookinfo.com', permissions: ['read:book-details', 'read:book-reviews'] },
-  jason: { login: 'jason', password: 'jason-password', nickname: 'jason', email: 'jason@bookinfo.com', permissions: ['read:book-details', 'read:book-reviews'] },
-} as const
+/** The shipped seed's personas with their documented dev passwords. */
+export const PERSONAS = devPersonas()
+
+export function randomToken (): string {
+  return randomBytes(16).toString('base64url')
+}
+
+function pkce (): { verifier: string, challenge: string } {
+  const verifier = randomBytes(32).toString('base64url')
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') }
+}
 
 export interface RunningIdp {
   proc: ManagedProcess
@@ -73,14 +81,14 @@ export function authorizeUrl (idp: RunningIdp, { scope = 'openid profile email',
 }
 
 /** Where a finished authorization sent the browser: the client's callback with its query. */
-export function callbackParams (res: Response): URLSearchParams {
-  const location = res.headers.get('location')
-  if (location === null) throw new Error(`expected a redirect, got ${res.status}`)
+export function callbackParams (page: Page): URLSearchParams {
+  const location = page.headers.get('location')
+  if (location === null) throw new Error(`expected a redirect, got ${page.status}`)
   return new URL(location).searchParams
 }
 
 export interface LoginResult {
-  browser: Browser
+  browser: OidcBrowser
   code: string
   state: string
   nonce: string
@@ -89,17 +97,12 @@ export interface LoginResult {
 }
 
 /** Drives /authorize → login form → consent → callback, as a browser would. */
-export async function loginAs (idp: RunningIdp, persona: { login: string, password: string }, params: AuthorizeParams = {}, browser = new Browser()): Promise<LoginResult> {
+export async function loginAs (idp: RunningIdp, persona: { login: string, password: string }, params: AuthorizeParams = {}, browser = new OidcBrowser()): Promise<LoginResult> {
   const { url, state, nonce, verifier } = authorizeUrl(idp, params)
-  const page = await browser.follow(url, idp.base)
-  if (page.res.status !== 200) throw new Error(`expected the login page, got ${page.res.status}`)
-  const action = new URL(formAction(await page.res.text()), page.url)
-  const done = await browser.follow(action, idp.base, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ username: persona.login, password: persona.password }),
-  })
-  const callback = callbackParams(done.res)
+  const { page } = await browser.navigateWithin(url, idp.base)
+  if (page.status !== 200) throw new Error(`expected the login page, got ${page.status}`)
+  const done = await postForm(browser, formOf(page).action, idp, { username: persona.login, password: persona.password })
+  const callback = callbackParams(done)
   const code = callback.get('code')
   if (code === null) throw new Error(`no code in callback: ${callback.toString()}`)
   return { browser, code, state, nonce, verifier, callback }
@@ -130,4 +133,13 @@ export async function exchangeCode (idp: RunningIdp, login: LoginResult, auth: '
     redirect_uri: REDIRECT_URI,
     code_verifier: login.verifier,
   }, auth)
+}
+
+/** Posts a form as a browser would and follows the IdP's own redirects; stops at the one back to the client. */
+export async function postForm (browser: OidcBrowser, action: URL, idp: RunningIdp, form: Record<string, string>): Promise<Page> {
+  return (await browser.navigateWithin(action, idp.base, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form).toString(),
+  })).page
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Browser, formAction } from './browser.ts'
+import { OidcBrowser, formOf } from '@bookinfo/test-helpers/oidc-browser'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
-import { API, PERSONAS, REDIRECT_URI, authorizeUrl, callbackParams, exchangeCode, loginAs, startIdp, type RunningIdp } from './fixture.ts'
+import { API, PERSONAS, REDIRECT_URI, authorizeUrl, callbackParams, exchangeCode, loginAs, postForm, startIdp, type RunningIdp } from './fixture.ts'
 
 let idp: RunningIdp
 
@@ -15,19 +15,14 @@ afterAll(async () => {
 
 /** Opens /authorize in a fresh browser and returns the login page and its form's absolute action. */
 async function openLoginPage (extra: Record<string, string> = {}) {
-  const browser = new Browser()
+  const browser = new OidcBrowser()
   const { url } = authorizeUrl(idp, { extra })
-  const page = await browser.follow(url, idp.base)
-  const html = await page.res.text()
-  return { browser, res: page.res, html, action: new URL(formAction(html), page.url) }
+  const { page } = await browser.navigateWithin(url, idp.base)
+  return { browser, res: page, html: page.body, action: formOf(page).action }
 }
 
-function post (browser: Browser, action: URL, form: Record<string, string>) {
-  return browser.request(action, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(form),
-  })
+function post (browser: OidcBrowser, action: URL, form: Record<string, string>) {
+  return browser.post(action, form)
 }
 
 describe('login page', () => {
@@ -47,38 +42,30 @@ describe('login page', () => {
     const res = await post(browser, action, { username: PERSONAS.user.login, password: 'not-the-password' })
     expect(res.status).toBe(401)
     expect(res.headers.get('location')).toBeNull()
-    const html = await res.text()
+    const html = res.body
     expect(html).toContain('Wrong email or password.')
     expect(html).toContain(`value="${PERSONAS.user.login}"`)
-    expect(browser.cookies.has('_session')).toBe(false)
+    expect(browser.cookie(idp.base, '_session')).toBeUndefined()
   })
 
   it('an unknown user gets the same answer', async () => {
     const { browser, action } = await openLoginPage()
     const res = await post(browser, action, { username: 'nobody@bookinfo.com', password: 'user-password' })
     expect(res.status).toBe(401)
-    expect(await res.text()).toContain('Wrong email or password.')
+    expect(res.body).toContain('Wrong email or password.')
   })
 
   it('after a wrong password the same form still logs in with the right one', async () => {
     const { browser, action } = await openLoginPage()
     expect((await post(browser, action, { username: PERSONAS.mod.login, password: 'nope' })).status).toBe(401)
-    const done = await browser.follow(action, idp.base, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ username: 'MOD@Bookinfo.com', password: PERSONAS.mod.password }),
-    })
-    expect(callbackParams(done.res).get('code')).toMatch(/.+/)
+    const done = await postForm(browser, action, idp, { username: 'MOD@Bookinfo.com', password: PERSONAS.mod.password })
+    expect(callbackParams(done).get('code')).toMatch(/.+/)
   })
 
   it('accepts `email` as the login field name too', async () => {
     const { browser, action } = await openLoginPage()
-    const done = await browser.follow(action, idp.base, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ email: PERSONAS.user.login, password: PERSONAS.user.password }),
-    })
-    expect(done.res.headers.get('location')?.startsWith(`${REDIRECT_URI}?`)).toBe(true)
+    const done = await postForm(browser, action, idp, { email: PERSONAS.user.login, password: PERSONAS.user.password })
+    expect(done.headers.get('location')?.startsWith(`${REDIRECT_URI}?`)).toBe(true)
   })
 
   it('escapes what it reflects (login_hint)', async () => {
@@ -89,10 +76,10 @@ describe('login page', () => {
 
   it('a form posted without the interaction cookie (another site, another browser) is refused', async () => {
     const { action } = await openLoginPage()
-    const res = await post(new Browser(), action, { username: PERSONAS.user.login, password: PERSONAS.user.password })
+    const res = await post(new OidcBrowser(), action, { username: PERSONAS.user.login, password: PERSONAS.user.password })
     expect(res.status).toBe(400)
     expect(res.headers.get('location')).toBeNull()
-    expect(await res.text()).toContain('unknown or has expired')
+    expect(res.body).toContain('unknown or has expired')
   })
 
   it('a form posted to another interaction uid than the browser\'s is refused', async () => {
@@ -100,15 +87,15 @@ describe('login page', () => {
     const second = await openLoginPage()
     // The first browser's cookie, the second login's form target (both real, unexpired interactions).
     const uid = second.action.pathname.split('/')[2] as string
-    const cookie = first.browser.cookies.get('_interaction')
-    const sig = first.browser.cookies.get('_interaction.sig')
+    const cookie = first.browser.cookie(idp.base, '_interaction')
+    const sig = first.browser.cookie(idp.base, '_interaction.sig')
     expect(cookie).toBeDefined()
-    const crossed = new Browser()
-    crossed.cookies.set('_interaction', { value: cookie?.value ?? '', path: '/' })
-    if (sig) crossed.cookies.set('_interaction.sig', { value: sig.value, path: '/' })
+    const crossed = new OidcBrowser()
+    crossed.setCookie(idp.base, '_interaction', cookie ?? '')
+    if (sig) crossed.setCookie(idp.base, '_interaction.sig', sig)
     const res = await post(crossed, new URL(`/interaction/${uid}/login`, idp.base), { username: PERSONAS.user.login, password: PERSONAS.user.password })
     expect(res.status).toBe(400)
-    expect(await res.text()).toContain('does not match your browser session')
+    expect(res.body).toContain('does not match your browser session')
   })
 
   it('an oversized form → 413', async () => {
@@ -137,12 +124,12 @@ describe('login page', () => {
 
 describe('authorization request checks', () => {
   it('an unknown redirect_uri is rejected on an IdP page, never redirected to', async () => {
-    const browser = new Browser()
+    const browser = new OidcBrowser()
     const { url } = authorizeUrl(idp, { redirectUri: 'http://localhost:9080/evil' })
     const res = await browser.request(url)
     expect(res.status).toBe(400)
     expect(res.headers.get('location')).toBeNull()
-    const html = await res.text()
+    const html = res.body
     expect(html).toContain('redirect_uri')
     expect(html).not.toContain('<script')
   })
@@ -151,7 +138,7 @@ describe('authorization request checks', () => {
     const { url } = authorizeUrl(idp)
     url.searchParams.delete('code_challenge')
     url.searchParams.delete('code_challenge_method')
-    const res = await new Browser().request(url)
+    const res = await new OidcBrowser().request(url)
     expect(res.status).toBe(303)
     const params = callbackParams(res)
     expect(params.get('error')).toBe('invalid_request')
@@ -160,13 +147,13 @@ describe('authorization request checks', () => {
 
   it('the plain PKCE method is refused', async () => {
     const { url } = authorizeUrl(idp, { extra: { code_challenge_method: 'plain' } })
-    const params = callbackParams(await new Browser().request(url))
+    const params = callbackParams(await new OidcBrowser().request(url))
     expect(params.get('error')).toBe('invalid_request')
   })
 
   it('an unknown audience → invalid_target back to the client', async () => {
     const { url } = authorizeUrl(idp, { extra: { audience: 'https://not-our-api.example' } })
-    const params = callbackParams(await new Browser().request(url))
+    const params = callbackParams(await new OidcBrowser().request(url))
     expect(params.get('error')).toBe('invalid_target')
   })
 

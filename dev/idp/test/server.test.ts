@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { decodeProtectedHeader } from 'jose'
 import { startProcess } from '@bookinfo/test-helpers'
 import { generateRsaKey } from '../src/keys.ts'
-import { Browser, formAction } from './browser.ts'
+import { OidcBrowser, formOf } from '@bookinfo/test-helpers/oidc-browser'
 import { PERSONAS, SERVER_TS, authorizeUrl, exchangeCode, loginAs, startIdp } from './fixture.ts'
 
 describe('server process', () => {
@@ -40,14 +40,9 @@ describe('server process', () => {
       expect(jwks.keys.map((k) => k.kid)).toEqual([key.kid])
 
       // The documented password no longer works for the overridden persona.
-      const browser = new Browser()
-      const page = await browser.follow(authorizeUrl(idp).url, idp.base)
-      const action = new URL(formAction(await page.res.text()), page.url)
-      const wrong = await browser.request(action, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ username: 'user@bookinfo.com', password: 'user-password' }),
-      })
+      const browser = new OidcBrowser()
+      const { page } = await browser.navigateWithin(authorizeUrl(idp).url, idp.base)
+      const wrong = await browser.post(formOf(page).action, { username: 'user@bookinfo.com', password: 'user-password' })
       expect(wrong.status).toBe(401)
 
       const login = await loginAs(idp, { login: 'user@bookinfo.com', password: 'overridden-password' })

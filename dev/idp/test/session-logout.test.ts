@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Browser } from './browser.ts'
+import { OidcBrowser } from '@bookinfo/test-helpers/oidc-browser'
 import { CLIENT_ID, PERSONAS, POST_LOGOUT_URI, REDIRECT_URI, authorizeUrl, callbackParams, loginAs, startIdp, type RunningIdp } from './fixture.ts'
 
 let idp: RunningIdp
@@ -13,10 +13,10 @@ afterAll(async () => {
 })
 
 /** A new /authorize in this browser: either straight back to the client (SSO) or the login page. */
-async function authorizeAgain (browser: Browser): Promise<'code' | 'login-page'> {
+async function authorizeAgain (browser: OidcBrowser): Promise<'code' | 'login-page'> {
   const { url } = authorizeUrl(idp)
-  const { res } = await browser.follow(url, idp.base)
-  if (res.status === 200 && (await res.text()).includes('Log in')) return 'login-page'
+  const { page: res } = await browser.navigateWithin(url, idp.base)
+  if (res.status === 200 && res.body.includes('Log in')) return 'login-page'
   if (callbackParams(res).get('code') !== null) return 'code'
   throw new Error(`unexpected answer ${res.status}`)
 }
@@ -30,7 +30,7 @@ function logoutUrl (params: Record<string, string>): URL {
 describe('IdP session', () => {
   it('a signed-in browser gets a code again without the login page (single sign-on)', async () => {
     const { browser } = await loginAs(idp, PERSONAS.user)
-    expect(browser.cookies.has('_session')).toBe(true)
+    expect(browser.cookie(idp.base, '_session')).toBeDefined()
     expect(await authorizeAgain(browser)).toBe('code')
   })
 })
@@ -41,17 +41,18 @@ describe('GET /v2/logout (Auth0 shape)', () => {
     const res = await browser.request(logoutUrl({ client_id: CLIENT_ID, returnTo: POST_LOGOUT_URI }))
     expect(res.status).toBe(302)
     expect(res.headers.get('location')).toBe(POST_LOGOUT_URI)
-    expect(browser.cookies.has('_session')).toBe(false)
+    expect(browser.cookie(idp.base, '_session')).toBeUndefined()
     expect(await authorizeAgain(browser)).toBe('login-page')
   })
 
   it('the old session cookie is dead server-side too (replaying it does not sign in)', async () => {
     const { browser } = await loginAs(idp, PERSONAS.user)
-    const saved = new Map(browser.cookies)
+    const saved = browser.cookieNames(idp.base).filter((name) => name.startsWith('_session'))
+      .map((name) => [name, browser.cookie(idp.base, name) ?? ''] as const)
     await browser.request(logoutUrl({ client_id: CLIENT_ID, returnTo: POST_LOGOUT_URI }))
-    const replay = new Browser()
-    for (const [name, cookie] of saved) if (name.startsWith('_session')) replay.cookies.set(name, cookie)
-    expect(replay.cookies.has('_session')).toBe(true)
+    const replay = new OidcBrowser()
+    for (const [name, value] of saved) replay.setCookie(idp.base, name, value)
+    expect(replay.cookie(idp.base, '_session')).toBeDefined()
     expect(await authorizeAgain(replay)).toBe('login-page')
   })
 
@@ -99,16 +100,12 @@ describe('OIDC RP-initiated logout at /oidc/logout', () => {
     start.searchParams.set('post_logout_redirect_uri', POST_LOGOUT_URI)
     const page = await browser.request(start)
     expect(page.status).toBe(200)
-    const html = await page.text()
+    const html = page.body
     const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1]
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1]
     expect(action).toBeDefined()
     expect(xsrf).toBeDefined()
-    const confirm = await browser.request(new URL(action as string, idp.base), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ xsrf: xsrf as string, logout: 'yes' }),
-    })
+    const confirm = await browser.post(new URL(action as string, idp.base), { xsrf: xsrf as string, logout: 'yes' })
     expect(confirm.status).toBe(303)
     expect(confirm.headers.get('location')).toBe(POST_LOGOUT_URI)
     expect(await authorizeAgain(browser)).toBe('login-page')

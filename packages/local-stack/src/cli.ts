@@ -1,5 +1,6 @@
 // `./scripts/dev.sh`: runs the whole app on loopback until Ctrl-C.
 import { join } from 'node:path'
+import { devPersonas } from '@bookinfo/dev-idp'
 import { ROOT, startLocalStack, type ReviewsVersion } from './stack.ts'
 
 const version = (process.env.REVIEWS_VERSION ?? 'v3') as ReviewsVersion
@@ -22,9 +23,7 @@ const lines = [
   `  IdP (bundled, Auth0-shaped): ${stack.issuer}`,
   '',
   '  Sign in with one of the personas (dev passwords; dev/idp/README.md):',
-  '    user@bookinfo.com   user-password    role user:      details, no reviews',
-  '    mod@bookinfo.com    mod-password     role moderator: details and reviews',
-  '    jason               jason-password   role moderator: routed as end-user "jason"',
+  ...Object.values(devPersonas()).map((p) => `    ${p.login.padEnd(19)} ${p.password.padEnd(16)} role ${p.roles.join(',')}: ${p.permissions.join(', ')}`),
   '  Authorization: istio/security enforced in every service (MESH_POLICY=on); anonymous sees both error blocks.',
   '',
   'Press Ctrl-C to stop.',

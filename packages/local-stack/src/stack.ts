@@ -1,11 +1,27 @@
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
-import { spawnLogged, stopAll, waitHealthy, type ProcessSpec, type StackProcess } from './processes.ts'
+import { DEV_CLIENT_SECRET } from '@bookinfo/dev-idp'
+import { startProcess, stopAll, type ManagedProcess } from '@bookinfo/test-helpers'
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
-/** The local target's fixed ports (DESIGN.md, "The three test targets"). */
+/** One process of the stack: a workspace package's server.ts with its env, healthy when `healthUrl` answers 200. */
+export interface ProcessSpec {
+  name: string
+  /** The package whose `./server` export runs (Node strips the types). */
+  server: string
+  env: Record<string, string>
+  healthUrl: string
+}
+
+export interface StackProcess extends ManagedProcess {
+  /** Its /health address. */
+  url: string
+  logFile: string
+}
+
+/** The local target's fixed ports (docs/architecture.md, "Three test targets"). */
 export const DEFAULT_PORTS = {
   productpage: 9080,
   details: 9081,
@@ -43,10 +59,10 @@ export interface LocalStack {
 
 const HOST = '127.0.0.1'
 
-function service (name: string, dir: string, port: number, env: Record<string, string>): ProcessSpec {
+function service (name: string, pkg: string, port: number, env: Record<string, string>): ProcessSpec {
   return {
     name,
-    script: join(ROOT, 'services', dir, 'src', 'server.ts'),
+    server: `@bookinfo/${pkg}/server`,
     env: { HOST, PORT: String(port), ...env },
     healthUrl: `http://${HOST}:${port}/health`,
   }
@@ -57,9 +73,6 @@ function addresses (opts: StackOptions): { ports: StackPorts, issuer: string, pr
   const ports: StackPorts = { ...DEFAULT_PORTS, ...opts.ports }
   return { ports, issuer: `http://localhost:${ports.idp}/`, productpageUrl: `http://localhost:${ports.productpage}` }
 }
-
-/** Dev-only client secret of the bundled IdP (dev/idp/README.md); productpage must present the same. */
-const DEV_CLIENT_SECRET = 'bookinfo-dev-client-secret'
 
 /** The specs of the seven processes (IdP first); pure, so the wiring is unit-tested. */
 export function stackSpecs (opts: StackOptions, peerSecret = randomBytes(32).toString('base64url')): ProcessSpec[] {
@@ -87,7 +100,7 @@ export function stackSpecs (opts: StackOptions, peerSecret = randomBytes(32).toS
   return [
     {
       name: 'idp',
-      script: join(ROOT, 'dev', 'idp', 'src', 'server.ts'),
+      server: '@bookinfo/dev-idp/server',
       env: {
         IDP_HOST: HOST,
         IDP_PORT: String(ports.idp),
@@ -120,18 +133,31 @@ export function stackSpecs (opts: StackOptions, peerSecret = randomBytes(32).toS
   ]
 }
 
+/** Starts one process, its output in `<logDir>/<name>.log`, and waits until its /health answers 200. */
+async function start (spec: ProcessSpec, logDir: string): Promise<StackProcess> {
+  const logFile = join(logDir, `${spec.name}.log`)
+  const proc = await startProcess(process.execPath, [fileURLToPath(import.meta.resolve(spec.server))], {
+    name: spec.name,
+    env: { LOG_FORMAT: 'json', ...spec.env },
+    readyUrl: spec.healthUrl,
+    readyStatus: 200,
+    timeoutMs: 30_000,
+    logFile,
+  })
+  return Object.assign(proc, { url: spec.healthUrl, logFile })
+}
+
 /** Starts every service as a real process on loopback and waits until all are healthy. */
 export async function startLocalStack (opts: StackOptions): Promise<LocalStack> {
   const [idpSpec, ...serviceSpecs] = stackSpecs(opts)
   const processes: StackProcess[] = []
+  const keep = (p: StackProcess) => { processes.push(p); return p }
   try {
     // The IdP first: productpage reads its discovery document and the policy its JWKS.
-    const idp = spawnLogged(idpSpec as ProcessSpec, opts.logDir)
-    processes.push(idp)
-    await waitHealthy(idp)
-    const services = serviceSpecs.map((spec) => spawnLogged(spec, opts.logDir))
-    processes.push(...services)
-    await Promise.all(services.map((p) => waitHealthy(p)))
+    keep(await start(idpSpec as ProcessSpec, opts.logDir))
+    const started = await Promise.allSettled(serviceSpecs.map(async (spec) => keep(await start(spec, opts.logDir))))
+    const failed = started.find((r) => r.status === 'rejected')
+    if (failed !== undefined) throw failed.reason
   } catch (err) {
     await stopAll(processes)
     throw err

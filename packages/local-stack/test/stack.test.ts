@@ -2,9 +2,13 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { configFromEnv as idpConfigFromEnv, devPersonas, loadSeed } from '@bookinfo/dev-idp'
+import { configFromEnv as productpageConfigFromEnv } from '@bookinfo/productpage'
 import { getFreePort } from '@bookinfo/test-helpers'
 import { OidcBrowser } from '@bookinfo/test-helpers/oidc-browser'
 import { DEFAULT_PORTS, ROOT, stackSpecs, startLocalStack, type LocalStack, type StackPorts } from '../src/stack.ts'
+
+const PERSONAS = devPersonas()
 
 describe('stackSpecs', () => {
   const specs = stackSpecs({ reviewsVersion: 'v2', logDir: '/tmp/x' }, 'p'.repeat(43))
@@ -25,7 +29,17 @@ describe('stackSpecs', () => {
     const issuer = `http://localhost:${DEFAULT_PORTS.idp}/`
     expect(byName.idp?.env).toMatchObject({ IDP_ISSUER: issuer, IDP_REDIRECT_URIS: 'http://localhost:9080/callback' })
     expect(byName.productpage?.env).toMatchObject({ OIDC_ISSUER: issuer, OIDC_CALLBACK_URL: 'http://localhost:9080/callback', OIDC_CLIENT_ID: 'bookinfo-productpage' })
-    expect(byName.productpage?.env.OIDC_CLIENT_SECRET).toBe(byName.idp?.env.IDP_DEV_CLIENT_SECRET)
+  })
+
+  it('gives productpage the client the IdP accepts, as both parse their env (issuer, client id, secret, callback)', () => {
+    const idp = idpConfigFromEnv(byName.idp?.env ?? {})
+    const client = loadSeed(idp.seedFile, {}).client
+    const oidc = productpageConfigFromEnv(byName.productpage?.env ?? {}).config.oidc
+    expect(oidc?.issuer).toBe(idp.issuer)
+    expect(oidc?.clientId).toBe(client.clientId)
+    expect(oidc?.clientSecret).toBe(idp.clientSecret)
+    expect(idp.redirectUris).toContain(oidc?.callbackUrl)
+    expect(idp.postLogoutUris).toContain(new URL('productpage', oidc?.callbackUrl).href)
   })
 
   it('turns the policy on in every service with the same YAML, issuer and peer secret', () => {
@@ -90,7 +104,7 @@ describe('local stack (real processes, policy on)', () => {
 
   it('shows user@bookinfo.com the details and the reviews error (role user: read:book-details only)', async () => {
     const browser = new OidcBrowser()
-    const done = await browser.signIn(`${stack.productpageUrl}/login`, { username: 'user@bookinfo.com', password: 'user-password' })
+    const done = await browser.signIn(`${stack.productpageUrl}/login`, PERSONAS.user)
     expect(done.page.url.pathname).toBe('/productpage')
     const html = done.page.body
     expect(html).toContain('Book Details')
@@ -100,7 +114,7 @@ describe('local stack (real processes, policy on)', () => {
 
   it('shows mod@bookinfo.com everything, with red stars from reviews v3 (reviews → ratings passes the policy)', async () => {
     const browser = new OidcBrowser()
-    const done = await browser.signIn(`${stack.productpageUrl}/login`, { username: 'mod@bookinfo.com', password: 'mod-password' })
+    const done = await browser.signIn(`${stack.productpageUrl}/login`, PERSONAS.mod)
     const html = done.page.body
     expect(html).toContain('Book Details')
     expect(html).toContain('Book Reviews')

@@ -8,6 +8,30 @@ export interface EnvJsonSchema {
   additionalProperties?: boolean
 }
 
+/** Env vars every service reads (names, defaults, validation). Spread into each service's own schema. */
+export const BASE_ENV_PROPERTIES = {
+  PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 9080 },
+  HOST: { type: 'string', minLength: 1, default: '::' },
+  LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+  LOG_FORMAT: { type: 'string', enum: ['auto', 'json', 'pretty'], default: 'auto' },
+  SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, maximum: 120_000, default: 10_000 },
+} as const
+
+export interface BaseEnv {
+  PORT: number
+  HOST: string
+  LOG_LEVEL: string
+  LOG_FORMAT: 'auto' | 'json' | 'pretty'
+  SHUTDOWN_GRACE_MS: number
+}
+/**
+ * A service's env schema: the variables every service reads, then shared pieces (the mesh policy's), then the
+ * service's own. One place for the names every service shares; `loadEnv` validates against it.
+ */
+export function serviceEnvSchema (own: EnvJsonSchema['properties'], ...pieces: Array<EnvJsonSchema['properties']>): EnvJsonSchema {
+  return { type: 'object', properties: Object.assign({}, BASE_ENV_PROPERTIES, ...pieces, own) }
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError'
 }

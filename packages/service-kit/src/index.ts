@@ -1,4 +1,4 @@
-export { loadEnv, ConfigError, type EnvJsonSchema } from './config.ts'
+export { loadEnv, serviceEnvSchema, ConfigError, BASE_ENV_PROPERTIES, type BaseEnv, type EnvJsonSchema } from './config.ts'
 export { loggerOptions, redactUrl, REDACT_PATHS, type LogSettings } from './logger.ts'
 export { serverOptions } from './server-options.ts'
 export { hygienePlugin, ERROR_BODY_SCHEMA, type HygieneOptions } from './hygiene.ts'
@@ -9,4 +9,5 @@ export { fetchWithDeadline, fetchWithAttempts, parseJson, isRecord, type Outboun
 export { parseProductId } from './ids.ts'
 export { backendUrl } from './backend-url.ts'
 export { listenWithGrace, type ListenOptions } from './listen.ts'
-export { runService, BASE_ENV_PROPERTIES, type BaseEnv, type RunOptions } from './run.ts'
+export { runService, type RunOptions } from './run.ts'
+export { createService, type Service, type ServiceOptions, type PolicyLayer, type RoutesPlugin, type FromSchema, type OutboundDeps } from './service.ts'

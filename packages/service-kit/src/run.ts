@@ -1,25 +1,8 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
-import { ConfigError } from './config.ts'
+import { ConfigError, type BaseEnv } from './config.ts'
 import { loggerOptions } from './logger.ts'
 import { listenWithGrace } from './listen.ts'
 import { serverOptions } from './server-options.ts'
-
-/** Env vars every service reads (names, defaults, validation). Spread into each service's own schema. */
-export const BASE_ENV_PROPERTIES = {
-  PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 9080 },
-  HOST: { type: 'string', minLength: 1, default: '::' },
-  LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
-  LOG_FORMAT: { type: 'string', enum: ['auto', 'json', 'pretty'], default: 'auto' },
-  SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, maximum: 120_000, default: 10_000 },
-} as const
-
-export interface BaseEnv {
-  PORT: number
-  HOST: string
-  LOG_LEVEL: string
-  LOG_FORMAT: 'auto' | 'json' | 'pretty'
-  SHUTDOWN_GRACE_MS: number
-}
 
 export interface RunOptions<C> {
   name: string

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadEnv } from '../src/config.ts'
-import { BASE_ENV_PROPERTIES, type BaseEnv } from '../src/run.ts'
+import { BASE_ENV_PROPERTIES, ConfigError, loadEnv, type BaseEnv } from '../src/config.ts'
 import { parseProductId } from '../src/ids.ts'
 import { redactUrl } from '../src/logger.ts'
 

@@ -19,9 +19,12 @@ export async function startTestServer (handler: (req: IncomingMessage, res: Serv
   return { ...(await serveOnLoopback(server)), requests }
 }
 
-/** Listens on 127.0.0.1 (`port` 0: any free one); `close` also drops open connections. */
+/** Listens on 127.0.0.1 (`port` 0: any free one); `close` also drops open connections. A taken port is named. */
 export async function serveOnLoopback (server: Server, port = 0): Promise<{ url: string, port: number, close: () => Promise<void> }> {
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(new Error(`cannot listen on 127.0.0.1:${port}: ${err.code ?? err.message}`)))
+    server.listen(port, '127.0.0.1', resolve)
+  })
   const address = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${address.port}`,

@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { getFreePort } from './ports.ts'
 import { startProcess, type ManagedProcess } from './process.ts'
 
@@ -21,8 +20,8 @@ export interface MariaDb {
 }
 
 export interface MariaDbOptions {
-  /** SQL files loaded as root after start; default: the ratings seed (`services/ratings/db/mysql-seed.sql`). */
-  seedFiles?: string[]
+  /** SQL files loaded as root after start (the caller's own, e.g. ratings' `db/mysql-seed.sql`). */
+  seedFiles: string[]
 }
 
 // Debian's mariadb-server package (mariadbd comes via mariadb-server-core, the client via mariadb-client).
@@ -31,14 +30,13 @@ const BINARIES = [
   { path: '/usr/bin/mariadb-install-db', pkg: 'mariadb-server' },
   { path: '/usr/bin/mariadb', pkg: 'mariadb-client' },
 ]
-const RATINGS_SEED = fileURLToPath(new URL('../../../services/ratings/db/mysql-seed.sql', import.meta.url))
 const USER = 'bookinfo'
 
 /**
  * Starts a real MariaDB server in a fresh temporary data directory, listening on a free loopback port,
  * with a password-protected user and the seed loaded. No container, no network: Debian's binaries only.
  */
-export async function startMariaDb (opts: MariaDbOptions = {}): Promise<MariaDb> {
+export async function startMariaDb (opts: MariaDbOptions): Promise<MariaDb> {
   for (const { path, pkg } of BINARIES) {
     if (!existsSync(path)) {
       throw new Error(`${path} not found: install the Debian package ${pkg} (apt-get install -y ${pkg})`)
@@ -71,7 +69,7 @@ export async function startMariaDb (opts: MariaDbOptions = {}): Promise<MariaDb>
     }
 
     try {
-      for (const file of opts.seedFiles ?? [RATINGS_SEED]) await sql(await readFile(file, 'utf8'))
+      for (const file of opts.seedFiles) await sql(await readFile(file, 'utf8'))
       const password = randomBytes(12).toString('hex')
       await sql(`CREATE USER '${USER}'@'%' IDENTIFIED BY '${password}';\nGRANT ALL PRIVILEGES ON test.* TO '${USER}'@'%';`)
       return { host: '127.0.0.1', port: server.port, user: USER, password, sql, stop }

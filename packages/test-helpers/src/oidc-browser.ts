@@ -1,19 +1,14 @@
-/**
- * A browser stand-in for OIDC flows over plain HTTP: fetch with manual redirects and a cookie jar that
- * keeps cookies per host name (as browsers do: not per port) and per path, honours Max-Age/Expires
- * deletions, and never sends Sec-Fetch-* or Origin headers unless told (like curl). It follows the bundled
- * IdP's pages (dev/idp): the login form (`username`, `password`) and the logout confirmation.
- */
+import { CookieJar } from 'tough-cookie'
+import { formOf, isLoginForm, isLogoutConfirmation, type Form } from './html-forms.ts'
 
-export interface StoredCookie {
-  value: string
-  path: string
-  secure: boolean
-  httpOnly: boolean
-  sameSite?: string
-  /** ms since the epoch; undefined for a browser-session cookie. */
-  expires?: number
-}
+export { formOf, isLoginForm, isLogoutConfirmation, type Form } from './html-forms.ts'
+
+/**
+ * A browser stand-in for OIDC flows over plain HTTP: fetch with manual redirects and tough-cookie's RFC 6265
+ * jar (cookies per host name, not per port, and per path; Max-Age/Expires honoured; Secure cookies kept but
+ * sent over https only). It never sends Sec-Fetch-* or Origin headers unless told (like curl), records every
+ * response, and drives the bundled IdP's pages (dev/idp): the login form and the logout confirmation.
+ */
 
 export interface Page {
   status: number
@@ -41,83 +36,41 @@ export interface Credentials {
   password: string
 }
 
-export interface Form {
-  action: URL
-  method: string
-  /** Hidden inputs and inputs with a value. */
-  fields: Record<string, string>
-}
-
 export class OidcBrowser {
-  /** host name → cookie name → cookie. */
-  readonly jar = new Map<string, Map<string, StoredCookie>>()
+  readonly jar = new CookieJar(undefined, { rejectPublicSuffixes: false, allowSecureOnLocal: false, enforceSecureOriginOnStorage: false })
   /** Every response this browser received, in order (to check what reached the user). */
   readonly history: Page[] = []
 
+  /** The live cookies for a URL's host, any path (expired ones are dropped; Secure ones need https). */
+  #cookiesOf (url: string | URL, name?: string): Array<{ key: string, value: string, path: string }> {
+    return this.jar.getCookiesSync(new URL(url).href, { allPaths: true })
+      .filter((c) => name === undefined || c.key === name)
+      .map((c) => ({ key: c.key, value: c.value, path: c.path ?? '/' }))
+  }
+
   /** A cookie's value for a URL's host, whatever its path; undefined when absent. */
   cookie (url: string | URL, name: string): string | undefined {
-    return this.jar.get(new URL(url).hostname)?.get(name)?.value
+    return this.#cookiesOf(url, name)[0]?.value
   }
 
+  /** The names of the cookies held for a URL's host, whatever their path. */
+  cookieNames (url: string | URL): string[] {
+    return [...new Set(this.#cookiesOf(url).map((c) => c.key))]
+  }
+
+  /** Stores a host-only, HttpOnly cookie, as if `url` had set it. */
   setCookie (url: string | URL, name: string, value: string, path = '/'): void {
-    const host = new URL(url).hostname
-    const cookies = this.jar.get(host) ?? new Map<string, StoredCookie>()
-    cookies.set(name, { value, path, secure: false, httpOnly: true })
-    this.jar.set(host, cookies)
+    this.jar.setCookieSync(`${name}=${value}; Path=${path}; HttpOnly`, new URL(url).href)
   }
 
+  /** Forgets every cookie of that name for the URL's host. */
   deleteCookie (url: string | URL, name: string): void {
-    this.jar.get(new URL(url).hostname)?.delete(name)
+    for (const c of this.#cookiesOf(url, name)) this.jar.setCookieSync(`${name}=; Path=${c.path}; Max-Age=0`, new URL(url).href)
   }
 
   /** The Cookie header a browser would send to `url`. */
   cookieHeader (url: URL): string {
-    const now = Date.now()
-    const cookies = this.jar.get(url.hostname)
-    if (cookies === undefined) return ''
-    const pairs: string[] = []
-    for (const [name, c] of cookies) {
-      if (c.expires !== undefined && c.expires <= now) continue
-      if (c.secure && url.protocol !== 'https:') continue
-      if (!pathMatches(url.pathname, c.path)) continue
-      pairs.push(`${name}=${c.value}`)
-    }
-    return pairs.join('; ')
-  }
-
-  private store (url: URL, headers: Headers): void {
-    for (const line of headers.getSetCookie()) {
-      const [pair = '', ...attrs] = line.split(';').map((s) => s.trim())
-      const eq = pair.indexOf('=')
-      if (eq <= 0) continue
-      const name = pair.slice(0, eq)
-      const value = pair.slice(eq + 1)
-      const cookie: StoredCookie = { value, path: defaultPath(url), secure: false, httpOnly: false }
-      let deleted = value === ''
-      for (const attr of attrs) {
-        const [k = '', v = ''] = attr.split('=', 2)
-        const key = k.toLowerCase()
-        if (key === 'path' && v.startsWith('/')) cookie.path = v
-        else if (key === 'secure') cookie.secure = true
-        else if (key === 'httponly') cookie.httpOnly = true
-        else if (key === 'samesite') cookie.sameSite = v
-        else if (key === 'max-age') {
-          const seconds = Number(v)
-          if (seconds <= 0) deleted = true
-          else cookie.expires = Date.now() + seconds * 1000
-        } else if (key === 'expires' && cookie.expires === undefined) {
-          const at = Date.parse(v)
-          if (Number.isFinite(at)) {
-            if (at <= Date.now()) deleted = true
-            else cookie.expires = at
-          }
-        }
-      }
-      const cookies = this.jar.get(url.hostname) ?? new Map<string, StoredCookie>()
-      if (deleted) cookies.delete(name)
-      else cookies.set(name, cookie)
-      this.jar.set(url.hostname, cookies)
-    }
+    return this.jar.getCookieStringSync(url.href)
   }
 
   /** One request, no redirect followed; cookies sent and stored; the body read as text. */
@@ -127,7 +80,7 @@ export class OidcBrowser {
     const cookie = this.cookieHeader(target)
     if (cookie !== '' && !headers.has('cookie')) headers.set('cookie', cookie)
     const res = await fetch(target, { ...init, headers, redirect: 'manual' })
-    this.store(target, res.headers)
+    for (const line of res.headers.getSetCookie()) this.jar.setCookieSync(line, target.href, { ignoreError: true })
     const page = { status: res.status, headers: res.headers, body: await res.text(), url: target }
     this.history.push(page)
     return page
@@ -148,6 +101,17 @@ export class OidcBrowser {
       page = await this.request(current)
     }
     throw new Error(`too many redirects: ${chain.map(String).join(' → ')}`)
+  }
+
+  /** Like navigate, but stops at the first redirect that leaves `origin` (e.g. the IdP's redirect to a client). */
+  async navigateWithin (url: string | URL, origin: string, init: RequestInit = {}): Promise<Navigation> {
+    const allowed = new URL(origin).origin
+    return this.navigate(url, init, { stopBefore: (next) => next.origin !== allowed })
+  }
+
+  /** Posts a form-encoded body, no redirect followed. */
+  async post (url: string | URL, form: Record<string, string>): Promise<Page> {
+    return this.request(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() })
   }
 
   /** Submits a form (its hidden fields plus `values`) as a browser would, then follows redirects. */
@@ -181,45 +145,4 @@ export class OidcBrowser {
     const done = await this.submit(formOf(start.page), { logout: 'yes' })
     return { page: done.page, chain: [...start.chain, ...done.chain] }
   }
-}
-
-function defaultPath (url: URL): string {
-  const dir = url.pathname.slice(0, url.pathname.lastIndexOf('/'))
-  return dir === '' ? '/' : dir
-}
-
-function pathMatches (requestPath: string, cookiePath: string): boolean {
-  if (requestPath === cookiePath) return true
-  if (!requestPath.startsWith(cookiePath)) return false
-  return cookiePath.endsWith('/') || requestPath.charAt(cookiePath.length) === '/'
-}
-
-/** The IdP's login page: a form with a password field. */
-export function isLoginForm (page: Page): boolean {
-  return page.status === 200 && /<input[^>]*type="password"/.test(page.body) && /<form[^>]*method="post"/i.test(page.body)
-}
-
-/** The IdP's "Do you want to end your session?" page (OIDC RP-initiated logout). */
-export function isLogoutConfirmation (page: Page): boolean {
-  return page.status === 200 && page.body.includes('op.logoutForm')
-}
-
-function unescapeHtml (s: string): string {
-  return s.replace(/&quot;/g, '"').replace(/&#39;/g, '\'').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
-}
-
-/** The first form of a page: its action (resolved against the page URL), method and prefilled inputs. */
-export function formOf (page: Page): Form {
-  const form = /<form\b([^>]*)>([\s\S]*?)<\/form>/i.exec(page.body)
-  if (form === null) throw new Error(`no form on ${page.url.href}:\n${page.body.slice(0, 500)}`)
-  const attrs = form[1] ?? ''
-  const action = /\baction="([^"]*)"/i.exec(attrs)?.[1] ?? ''
-  const method = /\bmethod="([^"]*)"/i.exec(attrs)?.[1] ?? 'get'
-  const fields: Record<string, string> = {}
-  for (const input of (form[2] ?? '').matchAll(/<input\b([^>]*)>/gi)) {
-    const name = /\bname="([^"]*)"/i.exec(input[1] ?? '')?.[1]
-    const value = /\bvalue="([^"]*)"/i.exec(input[1] ?? '')?.[1]
-    if (name !== undefined && value !== undefined) fields[unescapeHtml(name)] = unescapeHtml(value)
-  }
-  return { action: new URL(unescapeHtml(action), page.url), method: method.toUpperCase(), fields }
 }

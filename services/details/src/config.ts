@@ -1,22 +1,17 @@
-import { BASE_ENV_PROPERTIES, loadEnv, type BaseEnv, type EnvJsonSchema } from '@bookinfo/service-kit'
+import { loadEnv, serviceEnvSchema, type BaseEnv } from '@bookinfo/service-kit'
 import { MESH_POLICY_ENV_PROPERTIES, meshPolicyOptionsFromEnv, type MeshPolicyEnv, type MeshPolicyOptions } from '@bookinfo/mesh-policy'
 
 /** The ISBN upstream details v2 looks up (the legacy e2e test expected it on the product page). */
 export const EXTERNAL_BOOK_ISBN = '0486424618'
 
 /** Env vars of details. Upstream reads the first two; the others are ours (overrides for tests and demos). */
-export const DETAILS_ENV_SCHEMA: EnvJsonSchema = {
-  type: 'object',
-  properties: {
-    ...BASE_ENV_PROPERTIES,
-    ...MESH_POLICY_ENV_PROPERTIES,
-    // Upstream compares with === 'true': only the exact lower-case string turns the mode on.
-    ENABLE_EXTERNAL_BOOK_SERVICE: { type: 'string', default: 'false' },
-    DO_NOT_ENCRYPT: { type: 'string', default: 'false' },
-    EXTERNAL_BOOK_SERVICE_URL: { type: 'string', pattern: '^https?://[^/?#\\s]+/?$' },
-    EXTERNAL_BOOK_TIMEOUT_MS: { type: 'integer', minimum: 1, maximum: 120_000, default: 5000 },
-  },
-}
+export const DETAILS_ENV_SCHEMA = serviceEnvSchema({
+  // Upstream compares with === 'true': only the exact lower-case string turns the mode on.
+  ENABLE_EXTERNAL_BOOK_SERVICE: { type: 'string', default: 'false' },
+  DO_NOT_ENCRYPT: { type: 'string', default: 'false' },
+  EXTERNAL_BOOK_SERVICE_URL: { type: 'string', pattern: '^https?://[^/?#\\s]+/?$' },
+  EXTERNAL_BOOK_TIMEOUT_MS: { type: 'integer', minimum: 1, maximum: 120_000, default: 5000 },
+}, MESH_POLICY_ENV_PROPERTIES)
 
 interface DetailsEnv extends BaseEnv, MeshPolicyEnv {
   ENABLE_EXTERNAL_BOOK_SERVICE: string

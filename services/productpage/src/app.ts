@@ -1,9 +1,9 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
-import { createMetricsRegistry, hygienePlugin, metricsPlugin, serverOptions } from '@bookinfo/service-kit'
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
+import { createService, serverOptions } from '@bookinfo/service-kit'
 import { meshPolicyPlugin } from '@bookinfo/mesh-policy'
 import type { Dispatcher } from 'undici'
-import { oidcLoginPlugin } from './auth/oidc-login.ts'
-import type { DiscoveryOptions } from './auth/oidc-discovery.ts'
+import { oidcLoginPlugin } from './auth/oidc/plugin.ts'
+import type { DiscoveryOptions } from './auth/oidc/discovery.ts'
 import { simpleLoginPlugin } from './auth/simple-login.ts'
 import { createBackendCaller } from './backends.ts'
 import type { ProductpageConfig } from './config.ts'
@@ -40,17 +40,15 @@ export async function buildApp (
   // With Secure session cookies TLS ends at the ingress: @fastify/session stores a session only when
   // the request looks like HTTPS, so the ingress's X-Forwarded-Proto must count.
   const secureBehindProxy = config.oidc?.session.cookieSecure === true
-  const app = Fastify(secureBehindProxy ? { ...serverOpts, trustProxy: true } : serverOpts)
-  await app.register(hygienePlugin, { notFound })
-  // Before every route: who may call what, from the same istio/security YAML the mesh enforces.
-  if (config.meshPolicy?.enabled) await app.register(meshPolicyPlugin, config.meshPolicy)
+  const { app, metrics } = await createService({
+    server: secureBehindProxy ? { ...serverOpts, trustProxy: true } : serverOpts,
+    notFound,
+    policy: { plugin: meshPolicyPlugin, options: config.meshPolicy },
+  })
   await app.register(securityHeadersPlugin)
-
-  const registry = createMetricsRegistry()
-  await app.register(metricsPlugin, { registry })
   const callBackend = createBackendCaller({
     config,
-    counter: createRequestResultCounter(registry),
+    counter: createRequestResultCounter(metrics),
     ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
   })
 

@@ -1,7 +1,7 @@
 import { request } from 'node:http'
 import { getFreePort, startTestServer, type TestServer } from '@bookinfo/test-helpers'
 import { OidcBrowser, type Page } from '@bookinfo/test-helpers/oidc-browser'
-import { startReverseProxy, type ProxyServer } from '@bookinfo/test-helpers/oidc-proxy'
+import { startReverseProxy, type ProxyServer } from '@bookinfo/test-helpers/reverse-proxy'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   PERSONAS, oidcEnv, reserveOrigin, startBackends, startIdp, startProductpage,

@@ -1,13 +1,14 @@
 import { fileURLToPath } from 'node:url'
 import { getFreePort, startProcess, startTestServer, type ManagedProcess, type TestServer } from '@bookinfo/test-helpers'
-import { startReverseProxy, type ProxyServer } from '@bookinfo/test-helpers/oidc-proxy'
+import { startReverseProxy, type ProxyServer } from '@bookinfo/test-helpers/reverse-proxy'
+import { devPersonas } from '@bookinfo/dev-idp'
 import type { FastifyInstance } from 'fastify'
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose'
 import { buildApp, type ProductpageDeps } from '../src/app.ts'
 import { configFromEnv } from '../src/config.ts'
 import { DETAILS_BODY, reviewsBody } from './fixtures.ts'
 
-export const IDP_SERVER = fileURLToPath(new URL('../../../dev/idp/src/server.ts', import.meta.url))
+export const IDP_SERVER = fileURLToPath(import.meta.resolve('@bookinfo/dev-idp/server'))
 export const PRODUCTPAGE_SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url))
 
 export const CLIENT_ID = 'bookinfo-productpage'
@@ -15,10 +16,8 @@ export const CLIENT_SECRET = 'oidc-test-client-secret-5f4e3d2c'
 export const SESSION_SECRET = 'oidc-test-session-secret-0123456789abcdef'
 export const API = 'https://bookinfo.io'
 
-export const PERSONAS = {
-  user: { username: 'user@bookinfo.com', password: 'user-password', nickname: 'user', permissions: ['read:book-details'] },
-  mod: { username: 'mod@bookinfo.com', password: 'mod-password', nickname: 'moderator', permissions: ['read:book-details', 'read:book-reviews'] },
-} as const
+/** The bundled IdP's personas, from its seed. */
+export const PERSONAS = devPersonas()
 
 export interface RunningIdp {
   proc: ManagedProcess

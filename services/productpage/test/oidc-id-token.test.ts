@@ -1,7 +1,7 @@
 import { startTestServer, type TestServer } from '@bookinfo/test-helpers'
 import { SignJWT, UnsecuredJWT, createRemoteJWKSet, exportJWK, generateKeyPair, type CryptoKey, type JWTPayload, type JWTVerifyGetKey } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { verifyIdToken, type IdTokenCheck } from '../src/auth/id-token.ts'
+import { verifyIdToken, type IdTokenCheck } from '../src/auth/oidc/id-token.ts'
 
 const ISSUER = 'https://tenant.example/'
 const CLIENT = 'bookinfo-productpage'

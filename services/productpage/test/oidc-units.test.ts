@@ -1,7 +1,7 @@
 import Fastify from 'fastify'
 import { describe, expect, it } from 'vitest'
-import { discoveryUrl, parseDiscovery, toBackChannel } from '../src/auth/oidc-discovery.ts'
-import { endUserHeader, isUsable, nameFromClaims, tokensFromResponse } from '../src/auth/oidc-tokens.ts'
+import { discoveryUrl, parseDiscovery, toBackChannel } from '../src/auth/oidc/discovery.ts'
+import { endUserHeader, isUsable, nameFromClaims, tokensFromResponse } from '../src/auth/oidc/tokens.ts'
 import { isCrossSite } from '../src/auth/same-origin.ts'
 import { createMemorySessionStore, ttlMs } from '../src/auth/session-stores.ts'
 

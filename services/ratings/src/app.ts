@@ -1,5 +1,5 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import { createMetricsRegistry, hygienePlugin, metricsPlugin, registerJsonHealth, serverOptions } from '@bookinfo/service-kit'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import { createService, serverOptions } from '@bookinfo/service-kit'
 import { meshPolicyPlugin } from '@bookinfo/mesh-policy'
 import type { Config } from './config.ts'
 import { mongoSource } from './db/mongo.ts'
@@ -8,17 +8,24 @@ import type { RatingsSource } from './db/source.ts'
 import { createFaults } from './faults.ts'
 import { ratingsRoutes } from './routes/ratings.ts'
 import { RatingsStore } from './store.ts'
+import { REAL_WORLD, type RatingsDeps } from './world.ts'
 
-export async function buildApp (config: Config, serverOpts: FastifyServerOptions = serverOptions(false)): Promise<FastifyInstance> {
-  const app = Fastify(serverOpts)
-  // Upstream's router answered an unknown path with 404, an empty body and no content type.
-  await app.register(hygienePlugin, { notFound: (_request, reply) => reply.code(404).send() })
-  // Before every route: who may call what, from the same istio/security YAML the mesh enforces.
-  if (config.meshPolicy?.enabled) await app.register(meshPolicyPlugin, config.meshPolicy)
-  await app.register(metricsPlugin, { registry: createMetricsRegistry() })
+export type { RatingsDeps } from './world.ts'
 
-  const faults = createFaults(config)
-  registerJsonHealth(app, { service: 'Ratings', isHealthy: faults.isHealthy })
+export async function buildApp (
+  config: Config,
+  serverOpts: FastifyServerOptions = serverOptions(false),
+  deps: RatingsDeps = {}
+): Promise<FastifyInstance> {
+  const world = { ...REAL_WORLD, ...deps }
+  const faults = createFaults(config, world)
+  const { app } = await createService({
+    server: serverOpts,
+    // Upstream's router answered an unknown path with 404, an empty body and no content type.
+    notFound: (_request, reply) => reply.code(404).send(),
+    policy: { plugin: meshPolicyPlugin, options: config.meshPolicy },
+    health: { service: 'Ratings', isHealthy: faults.isHealthy },
+  })
 
   const source = databaseSource(config)
   const shutdown = new AbortController()
@@ -26,7 +33,7 @@ export async function buildApp (config: Config, serverOpts: FastifyServerOptions
   app.addHook('preClose', async () => { shutdown.abort() })
   app.addHook('onClose', async () => { await source?.close() })
 
-  await app.register(ratingsRoutes, { config, faults, store: new RatingsStore(config.storeMaxIds), source, shutdown: shutdown.signal })
+  await app.register(ratingsRoutes, { config, faults, store: new RatingsStore(config.storeMaxIds), source, shutdown: shutdown.signal, sleep: world.sleep })
   return app
 }
 

@@ -1,30 +1,24 @@
-import { setTimeout as sleepFor } from 'node:timers/promises'
-import { BASE_ENV_PROPERTIES, loadEnv, type BaseEnv, type EnvJsonSchema } from '@bookinfo/service-kit'
+import { loadEnv, serviceEnvSchema, type BaseEnv } from '@bookinfo/service-kit'
 import { MESH_POLICY_ENV_PROPERTIES, meshPolicyOptionsFromEnv, type MeshPolicyEnv, type MeshPolicyOptions } from '@bookinfo/mesh-policy'
 
 /** Upstream's image variants; each is the same code with another SERVICE_VERSION. */
 export const SERVICE_VERSIONS = ['v1', 'v2', 'v-faulty', 'v-delayed', 'v-unavailable', 'v-unhealthy'] as const
 export type ServiceVersion = typeof SERVICE_VERSIONS[number]
 
-export const ENV_SCHEMA = {
-  type: 'object',
-  properties: {
-    ...BASE_ENV_PROPERTIES,
-    ...MESH_POLICY_ENV_PROPERTIES,
-    // Upstream treated an unknown value as v1; a typo in a manifest should fail loudly instead.
-    SERVICE_VERSION: { type: 'string', enum: [...SERVICE_VERSIONS], default: 'v1' },
-    // Upstream: `mysql` selects MySQL, anything else MongoDB. We accept the two names only.
-    DB_TYPE: { type: 'string', enum: ['mysql', 'mongodb'], default: 'mongodb' },
-    MYSQL_DB_HOST: { type: 'string', minLength: 1, default: 'localhost' },
-    MYSQL_DB_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 3306 },
-    MYSQL_DB_USER: { type: 'string', minLength: 1, default: 'root' },
-    MYSQL_DB_PASSWORD: { type: 'string', default: '' },
-    MONGO_DB_URL: { type: 'string', pattern: '^mongodb(\\+srv)?://', default: 'mongodb://localhost:27017/test' },
-    // Ours: reviews gives ratings 2.5 s (red stars) or 10 s, so a dead database must fail well inside that.
-    DB_CONNECT_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 60_000, default: 1_000 },
-    DB_QUERY_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 60_000, default: 1_000 },
-  },
-} as const satisfies EnvJsonSchema
+export const ENV_SCHEMA = serviceEnvSchema({
+  // Upstream treated an unknown value as v1; a typo in a manifest should fail loudly instead.
+  SERVICE_VERSION: { type: 'string', enum: [...SERVICE_VERSIONS], default: 'v1' },
+  // Upstream: `mysql` selects MySQL, anything else MongoDB. We accept the two names only.
+  DB_TYPE: { type: 'string', enum: ['mysql', 'mongodb'], default: 'mongodb' },
+  MYSQL_DB_HOST: { type: 'string', minLength: 1, default: 'localhost' },
+  MYSQL_DB_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 3306 },
+  MYSQL_DB_USER: { type: 'string', minLength: 1, default: 'root' },
+  MYSQL_DB_PASSWORD: { type: 'string', default: '' },
+  MONGO_DB_URL: { type: 'string', pattern: '^mongodb(\\+srv)?://', default: 'mongodb://localhost:27017/test' },
+  // Ours: reviews gives ratings 2.5 s (red stars) or 10 s, so a dead database must fail well inside that.
+  DB_CONNECT_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 60_000, default: 1_000 },
+  DB_QUERY_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 60_000, default: 1_000 },
+}, MESH_POLICY_ENV_PROPERTIES)
 
 interface RatingsEnv extends BaseEnv, MeshPolicyEnv {
   SERVICE_VERSION: ServiceVersion
@@ -57,17 +51,8 @@ export interface Config {
   unavailablePeriodMs: number
   /** v-unhealthy: the healthy/unhealthy flag flips this often (upstream 15 min). */
   unhealthyPeriodMs: number
-  // Injected so tests of the fault modes are deterministic and instant; the env never sets these.
-  random: () => number
-  now: () => number
-  /** Waits `ms` or until `signal` aborts (app close), whichever is first; never rejects. */
-  sleep: (ms: number, signal: AbortSignal) => Promise<void>
   /** Enforces istio/security in-process when no mesh is present (MESH_POLICY=on). */
   meshPolicy?: MeshPolicyOptions
-}
-
-async function sleep (ms: number, signal: AbortSignal): Promise<void> {
-  await sleepFor(ms, undefined, { signal }).catch(() => {})
 }
 
 export function configFromEnv (env: Record<string, string | undefined>): { base: BaseEnv, config: Config } {
@@ -87,9 +72,6 @@ export function configFromEnv (env: Record<string, string | undefined>): { base:
       delayMs: 7_000,
       unavailablePeriodMs: 60_000,
       unhealthyPeriodMs: 15 * 60_000,
-      random: Math.random,
-      now: Date.now,
-      sleep,
       meshPolicy: meshPolicyOptionsFromEnv(e, { app: 'ratings', version: e.SERVICE_VERSION }),
     },
   }

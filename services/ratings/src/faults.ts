@@ -1,4 +1,5 @@
 import type { Config } from './config.ts'
+import type { RatingsDeps } from './world.ts'
 
 /** What a fault mode does to one GET /ratings. */
 export type FaultDecision = 'answer' | 'unavailable' | 'delay'
@@ -12,7 +13,10 @@ export interface Faults {
  * The upstream fault-injection variants. Upstream flipped flags with setInterval; we derive the phase from
  * the clock (same schedule, starting available/healthy) so there is no timer to clean up and tests set the time.
  */
-export function createFaults ({ serviceVersion, random, now, unavailablePeriodMs, unhealthyPeriodMs }: Config): Faults {
+export function createFaults (
+  { serviceVersion, unavailablePeriodMs, unhealthyPeriodMs }: Config,
+  { random, now }: Required<Pick<RatingsDeps, 'random' | 'now'>>
+): Faults {
   const startedAt = now()
   const inOddPhase = (periodMs: number) => Math.floor((now() - startedAt) / periodMs) % 2 === 1
 

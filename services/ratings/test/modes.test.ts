@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { describe, expect, it } from 'vitest'
-import { configFromEnv, type Config } from '../src/config.ts'
+import { sleepUnlessAborted, type RatingsDeps } from '../src/world.ts'
 import { appWith, DEFAULT_BODY } from './build.ts'
 
 const UNAVAILABLE = '{"error":"Service unavailable"}'
@@ -15,7 +15,7 @@ function manualClock (start = 1_000_000) {
 /** Records the waits the app asks for and returns at once. */
 function recordingSleep () {
   const waits: number[] = []
-  const sleep: Config['sleep'] = async (ms) => { waits.push(ms) }
+  const sleep: RatingsDeps['sleep'] = async (ms) => { waits.push(ms) }
   return { waits, sleep }
 }
 
@@ -85,7 +85,7 @@ describe('v-delayed', () => {
   })
 
   it('with the real timer: closing the app ends a pending delay and the client still gets its answer', async () => {
-    const realSleep = configFromEnv({}).config.sleep
+    const realSleep = sleepUnlessAborted
     let entered!: () => void
     const inDelay = new Promise<void>((resolve) => { entered = resolve })
     // An hour-long delay: if close did not cut it short, this test would time out.

@@ -16,7 +16,7 @@ let db: MariaDb
 let seed: string
 beforeAll(async () => {
   seed = await readFile(SEED_FILE, 'utf8')
-  db = await startMariaDb()
+  db = await startMariaDb({ seedFiles: [SEED_FILE] })
 })
 afterAll(async () => { await db?.stop() })
 beforeEach(async () => {

@@ -1,26 +1,22 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import { createMetricsRegistry, hygienePlugin, metricsPlugin, registerJsonHealth, serverOptions } from '@bookinfo/service-kit'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import { createService, serverOptions, type OutboundDeps } from '@bookinfo/service-kit'
 import { meshPolicyPlugin } from '@bookinfo/mesh-policy'
-import type { Dispatcher } from 'undici'
 import type { ReviewsConfig } from './config.ts'
 import { reviewsRoutes } from './routes/reviews.ts'
 
-export interface ReviewsDeps {
-  /** Outbound dispatcher for the ratings call (tests pass a MockAgent). */
-  dispatcher?: Dispatcher
-}
+/** The outside world reviews uses: the dispatcher of the ratings call. */
+export type ReviewsDeps = OutboundDeps
 
 export async function buildApp (
   config: ReviewsConfig,
   serverOpts: FastifyServerOptions = serverOptions(false),
   deps: ReviewsDeps = {}
 ): Promise<FastifyInstance> {
-  const app = Fastify(serverOpts)
-  await app.register(hygienePlugin)
-  // Before every route: who may call what, from the same istio/security YAML the mesh enforces.
-  if (config.meshPolicy?.enabled) await app.register(meshPolicyPlugin, config.meshPolicy)
-  await app.register(metricsPlugin, { registry: createMetricsRegistry() })
-  registerJsonHealth(app, { service: 'Reviews' })
-  await app.register(reviewsRoutes, { config, ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}) })
+  const { app } = await createService({
+    server: serverOpts,
+    policy: { plugin: meshPolicyPlugin, options: config.meshPolicy },
+    health: { service: 'Reviews' },
+  })
+  await app.register(reviewsRoutes, { config, deps })
   return app
 }

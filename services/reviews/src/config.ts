@@ -1,25 +1,20 @@
 import { hostname } from 'node:os'
-import { BASE_ENV_PROPERTIES, backendUrl, loadEnv, type BaseEnv, type EnvJsonSchema } from '@bookinfo/service-kit'
+import { backendUrl, loadEnv, serviceEnvSchema, type BaseEnv } from '@bookinfo/service-kit'
 import { MESH_POLICY_ENV_PROPERTIES, meshPolicyOptionsFromEnv, serviceAccountPrincipal, type MeshPolicyEnv, type MeshPolicyOptions } from '@bookinfo/mesh-policy'
 import { javaBoolean, ratingsTimeoutMs } from './ratings-settings.ts'
 
 /** Env vars of reviews (contract §4.1) plus our RATINGS_TIMEOUT_MS. */
-export const REVIEWS_ENV_SCHEMA: EnvJsonSchema = {
-  type: 'object',
-  properties: {
-    ...BASE_ENV_PROPERTIES,
-    ...MESH_POLICY_ENV_PROPERTIES,
-    SERVICE_VERSION: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,63}$', default: 'v1' },
-    ENABLE_RATINGS: { type: 'string' },
-    STAR_COLOR: { type: 'string', default: 'black' },
-    SERVICES_DOMAIN: { type: 'string' },
-    RATINGS_HOSTNAME: { type: 'string', default: 'ratings', pattern: '^[^\\s/?#@]+$' },
-    RATINGS_SERVICE_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 9080 },
-    HOSTNAME: { type: 'string' },
-    CLUSTER_NAME: { type: 'string' },
-    RATINGS_TIMEOUT_MS: { type: 'integer', minimum: 1, maximum: 120_000 },
-  },
-}
+export const REVIEWS_ENV_SCHEMA = serviceEnvSchema({
+  SERVICE_VERSION: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,63}$', default: 'v1' },
+  ENABLE_RATINGS: { type: 'string' },
+  STAR_COLOR: { type: 'string', default: 'black' },
+  SERVICES_DOMAIN: { type: 'string' },
+  RATINGS_HOSTNAME: { type: 'string', default: 'ratings', pattern: '^[^\\s/?#@]+$' },
+  RATINGS_SERVICE_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 9080 },
+  HOSTNAME: { type: 'string' },
+  CLUSTER_NAME: { type: 'string' },
+  RATINGS_TIMEOUT_MS: { type: 'integer', minimum: 1, maximum: 120_000 },
+}, MESH_POLICY_ENV_PROPERTIES)
 
 interface ReviewsEnv extends BaseEnv, MeshPolicyEnv {
   SERVICE_VERSION: string

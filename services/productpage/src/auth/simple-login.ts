@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
-import { isRecord, parseJson } from '@bookinfo/service-kit'
+import { isRecord, parseJson, type FromSchema } from '@bookinfo/service-kit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { SimpleLoginConfig } from '../config.ts'
 import { installAuthMode } from './auth-mode.ts'
@@ -14,17 +14,16 @@ const MAX_COOKIE_CHARS = 1024
 // Printable ASCII without leading/trailing spaces: the name goes into the `end-user` header verbatim.
 const USERNAME_PATTERN = '^([!-~]([ -~]*[!-~])?)?$'
 
-const loginSchema = {
-  body: {
-    type: 'object',
-    properties: {
-      username: { type: 'string', maxLength: 128, pattern: USERNAME_PATTERN },
-      passwd: { type: 'string', maxLength: 1024 },
-    },
-    required: ['username'],
+const loginBody = {
+  type: 'object',
+  properties: {
+    username: { type: 'string', maxLength: 128, pattern: USERNAME_PATTERN },
+    passwd: { type: 'string', maxLength: 1024 },
   },
-  response: { 302: { type: 'null' } },
-}
+  required: ['username'],
+} as const
+
+const loginSchema = { body: loginBody, response: { 302: { type: 'null' } } } as const
 
 /**
  * Upstream's login: any user name, password ignored, kept in a signed (not encrypted) cookie named
@@ -62,7 +61,7 @@ async function simpleLogin (app: FastifyInstance, config: SimpleLoginConfig): Pr
     signIn: { kind: 'form' },
   })
 
-  app.post('/login', { schema: loginSchema }, async (request: FastifyRequest<{ Body: { username: string } }>, reply: FastifyReply) => {
+  app.post('/login', { schema: loginSchema }, async (request: FastifyRequest<{ Body: FromSchema<typeof loginBody> }>, reply: FastifyReply) => {
     const user = request.body.username
     // Cookie sessions have no server-side id to regenerate: the signed value itself is the session.
     reply.setCookie(SESSION_COOKIE, encodeSession(user), { ...cookieOptions, signed: true })

@@ -20,7 +20,8 @@ const PRODUCT_ID = 0
  */
 export async function productpageRoutes (app: FastifyInstance, { callBackend, floodFactor }: ProductpageRouteOptions): Promise<void> {
   app.get('/productpage', {
-    schema: { querystring: { type: 'object' }, response: { 200: { type: 'string' } } },
+    // Any query string is accepted and ignored (`?u=test`), as upstream.
+    schema: { querystring: { type: 'object', additionalProperties: true }, response: { 200: { type: 'string' } } },
   }, async (request: FastifyRequest, reply: FastifyReply) => {
     const headers = outboundHeaders(request)
     const details = callBackend('details', PRODUCT_ID, headers, request.log)

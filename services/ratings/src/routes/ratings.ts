@@ -1,11 +1,12 @@
-import { ERROR_BODY_SCHEMA, parseProductId } from '@bookinfo/service-kit'
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import { ERROR_BODY_SCHEMA, parseProductId, type RoutesPlugin } from '@bookinfo/service-kit'
+import type { FastifyReply } from 'fastify'
 import type { Config } from '../config.ts'
 import type { RatingsSource } from '../db/source.ts'
 import { describeDbError } from '../db/describe-error.ts'
 import type { Faults } from '../faults.ts'
 import { parseRatingsBody } from '../ratings-body.ts'
 import type { Ratings, RatingsStore } from '../store.ts'
+import type { RatingsDeps } from '../world.ts'
 
 export interface RatingsRoutesOptions {
   config: Config
@@ -15,6 +16,7 @@ export interface RatingsRoutesOptions {
   source: RatingsSource | undefined
   /** Aborted when the app closes, so a v-delayed answer does not hold up shutdown. */
   shutdown: AbortSignal
+  sleep: Required<RatingsDeps>['sleep']
 }
 
 /** POST bodies are tiny (a few reviewers); anything larger is refused with 413 before parsing. */
@@ -34,15 +36,13 @@ const ratingsBody = {
 // and `/ratings/0/x` answered 400, not 404: a wildcard keeps that.
 const params = { type: 'object', properties: { '*': { type: 'string' } }, required: ['*'] } as const
 
-interface RatingsRequest { Params: { '*': string }, Body: string | undefined }
-
-export async function ratingsRoutes (app: FastifyInstance, { config, faults, store, source, shutdown }: RatingsRoutesOptions): Promise<void> {
+export const ratingsRoutes: RoutesPlugin<RatingsRoutesOptions> = async (app, { config, faults, store, source, shutdown, sleep }) => {
   // Upstream parsed the raw body as JSON whatever the content type (or none): keep every body as text here
   // (this plugin's scope only) and parse it in the handler.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: POST_BODY_LIMIT }, (_request, body, done) => { done(null, body) })
 
-  app.get<RatingsRequest>('/ratings/*', {
+  app.get('/ratings/*', {
     schema: { params, response: { 200: ratingsBody, 400: ERROR_BODY_SCHEMA, 500: ERROR_BODY_SCHEMA, 503: ERROR_BODY_SCHEMA } },
   }, async (request, reply) => {
     const id = parseProductId(request.params['*'])
@@ -64,11 +64,11 @@ export async function ratingsRoutes (app: FastifyInstance, { config, faults, sto
 
     const decision = faults.forGet()
     if (decision === 'unavailable') return reply.code(503).send({ error: 'Service unavailable' })
-    if (decision === 'delay') await config.sleep(config.delayMs, shutdown)
+    if (decision === 'delay') await sleep(config.delayMs, shutdown)
     return { id, ratings: store.get(id) ?? DEFAULT_RATINGS }
   })
 
-  app.post<RatingsRequest>('/ratings/*', {
+  app.post('/ratings/*', {
     bodyLimit: POST_BODY_LIMIT,
     // The body arrives as text (see the parser above); its ratings shape is checked by parseRatingsBody.
     // attachValidation keeps upstream's order of checks: id first, then body, then v2's 501.

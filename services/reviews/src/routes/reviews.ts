@@ -1,13 +1,12 @@
-import { ERROR_BODY_SCHEMA, parseProductId, propagateHeaders } from '@bookinfo/service-kit'
-import type { FastifyInstance } from 'fastify'
-import type { Dispatcher } from 'undici'
+import { ERROR_BODY_SCHEMA, parseProductId, propagateHeaders, type RoutesPlugin } from '@bookinfo/service-kit'
+import type { ReviewsDeps } from '../app.ts'
 import type { ReviewsConfig } from '../config.ts'
 import { fetchRatings } from '../ratings-client.ts'
 import { reviewsBody } from '../reviews.ts'
 
 export interface ReviewsRouteOptions {
   config: ReviewsConfig
-  dispatcher?: Dispatcher
+  deps: ReviewsDeps
 }
 
 // Property order here is the wire order: the serializer writes keys as listed.
@@ -15,7 +14,7 @@ const ratingSchema = {
   type: 'object',
   properties: { stars: { type: 'integer' }, color: { type: 'string' }, error: { type: 'string' } },
   additionalProperties: false,
-}
+} as const
 
 const reviewsSchema = {
   type: 'object',
@@ -35,7 +34,7 @@ const reviewsSchema = {
   },
   required: ['id', 'podname', 'clustername', 'reviews'],
   additionalProperties: false,
-}
+} as const
 
 const schema = {
   params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
@@ -43,21 +42,21 @@ const schema = {
     200: reviewsSchema,
     404: ERROR_BODY_SCHEMA,
   },
-}
+} as const
 
 // Upstream's JAX-RS `int` path parameter: a value outside Java's int range does not match the resource.
 const INT_MIN = -(2 ** 31)
 const INT_MAX = 2 ** 31 - 1
 
-export async function reviewsRoutes (app: FastifyInstance, { config, dispatcher }: ReviewsRouteOptions): Promise<void> {
-  app.get<{ Params: { id: string } }>('/reviews/:id', { schema }, async (request, reply) => {
+export const reviewsRoutes: RoutesPlugin<ReviewsRouteOptions> = async (app, { config, deps }) => {
+  app.get('/reviews/:id', { schema }, async (request, reply) => {
     const id = parseProductId(request.params.id)
     if (id === undefined || id < INT_MIN || id > INT_MAX) {
       return reply.code(404).send({ error: 'product id must be an integer' })
     }
     const base = { id, podName: config.podName, clusterName: config.clusterName, starColor: config.starColor }
     if (!config.ratings) return reviewsBody({ ...base, ratings: undefined })
-    const answer = await fetchRatings(id, config.ratings, propagateHeaders(request.headers), dispatcher)
+    const answer = await fetchRatings(id, config.ratings, propagateHeaders(request.headers), deps.dispatcher)
     if (!answer.ok) request.log.warn({ reason: answer.reason }, 'ratings call failed')
     return reviewsBody({ ...base, ratings: answer.ok ? answer.ratings : null })
   })

@@ -1,5 +1,5 @@
 import { decodeJwt, type JWTPayload } from 'jose'
-import type { SessionTokens } from './session.ts'
+import type { SessionTokens } from '../session.ts'
 
 /** A token endpoint answer (code exchange or refresh), as simple-oauth2 hands it over. */
 export interface TokenResponse {

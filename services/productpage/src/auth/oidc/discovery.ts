@@ -1,7 +1,7 @@
 import { fetchWithDeadline, parseJson, type OutboundResult } from '@bookinfo/service-kit'
 import { ExponentialBackoff, handleWhenResult, retry } from 'cockatiel'
 import type { Dispatcher } from 'undici'
-import type { OidcConfig } from '../config.ts'
+import type { OidcConfig } from '../../config.ts'
 
 /**
  * What productpage needs from the IdP's discovery document, with each URL on the channel that uses it:
