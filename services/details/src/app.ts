@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { createMetricsRegistry, hygienePlugin, metricsPlugin, registerJsonHealth, serverOptions } from '@bookinfo/service-kit'
-import { meshPolicyPlugin } from '@bookinfo/mesh-policy'
+import { meshPolicyPlugin, meshPolicyServerOptions } from '@bookinfo/mesh-policy'
 import type { Dispatcher } from 'undici'
 import type { DetailsConfig } from './config.ts'
 import { detailsRoutes } from './routes/details.ts'
@@ -15,7 +15,8 @@ export async function buildApp (
   serverOpts: FastifyServerOptions = serverOptions(false),
   deps: DetailsDeps = {}
 ): Promise<FastifyInstance> {
-  const app = Fastify(serverOpts)
+  // The policy normalises paths before routing, as Istio does (mesh-policy README).
+  const app = Fastify({ ...serverOpts, ...meshPolicyServerOptions(config.meshPolicy) })
   await app.register(hygienePlugin)
   // Before every route: who may call what, from the same istio/security YAML the mesh enforces.
   if (config.meshPolicy?.enabled) await app.register(meshPolicyPlugin, config.meshPolicy)

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import { createMetricsRegistry, hygienePlugin, metricsPlugin, serverOptions } from '@bookinfo/service-kit'
-import { meshPolicyPlugin } from '@bookinfo/mesh-policy'
+import { meshPolicyPlugin, meshPolicyServerOptions } from '@bookinfo/mesh-policy'
 import type { Dispatcher } from 'undici'
 import { oidcLoginPlugin } from './auth/oidc-login.ts'
 import type { DiscoveryOptions } from './auth/oidc-discovery.ts'
@@ -40,7 +40,8 @@ export async function buildApp (
   // With Secure session cookies TLS ends at the ingress: @fastify/session stores a session only when
   // the request looks like HTTPS, so the ingress's X-Forwarded-Proto must count.
   const secureBehindProxy = config.oidc?.session.cookieSecure === true
-  const app = Fastify(secureBehindProxy ? { ...serverOpts, trustProxy: true } : serverOpts)
+  // The policy normalises paths before routing, as Istio does (mesh-policy README).
+  const app = Fastify({ ...serverOpts, ...meshPolicyServerOptions(config.meshPolicy), ...(secureBehindProxy ? { trustProxy: true } : {}) })
   await app.register(hygienePlugin, { notFound })
   // Before every route: who may call what, from the same istio/security YAML the mesh enforces.
   if (config.meshPolicy?.enabled) await app.register(meshPolicyPlugin, config.meshPolicy)

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { createMetricsRegistry, hygienePlugin, metricsPlugin, registerJsonHealth, serverOptions } from '@bookinfo/service-kit'
-import { meshPolicyPlugin } from '@bookinfo/mesh-policy'
+import { meshPolicyPlugin, meshPolicyServerOptions } from '@bookinfo/mesh-policy'
 import type { Config } from './config.ts'
 import { mongoSource } from './db/mongo.ts'
 import { mysqlSource } from './db/mysql.ts'
@@ -10,7 +10,8 @@ import { ratingsRoutes } from './routes/ratings.ts'
 import { RatingsStore } from './store.ts'
 
 export async function buildApp (config: Config, serverOpts: FastifyServerOptions = serverOptions(false)): Promise<FastifyInstance> {
-  const app = Fastify(serverOpts)
+  // The policy normalises paths before routing, as Istio does (mesh-policy README).
+  const app = Fastify({ ...serverOpts, ...meshPolicyServerOptions(config.meshPolicy) })
   // Upstream's router answered an unknown path with 404, an empty body and no content type.
   await app.register(hygienePlugin, { notFound: (_request, reply) => reply.code(404).send() })
   // Before every route: who may call what, from the same istio/security YAML the mesh enforces.
