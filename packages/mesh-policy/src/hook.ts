@@ -2,18 +2,18 @@
 // mesh), RequestAuthentication (jwt_authn: 401, or 403 for an audience), AuthorizationPolicy (RBAC: 403).
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthnResult } from './authn/authenticate.ts'
-import { normalizedClaims, outputChanges } from './authn/outputs.ts'
+import { outputChanges } from './authn/outputs.ts'
 import { httpStatusOf, JWT_STATUS, type JwtStatus } from './authn/status.ts'
-import type { RequestAttributes } from './authz/attributes.ts'
-import { canonicalIp } from './authz/ip.ts'
 import { NORMALIZED, type NormalizedRequest } from './options.ts'
-import { PEER_HEADER } from './peer.ts'
-import { headerView, type HeaderView } from './request/headers.ts'
+import { PEER_HEADER, type PeerResult } from './peer.ts'
+import { RequestFacts } from './request/facts.ts'
+import { RequestHeaders } from './request/headers.ts'
 import { normalizeTarget } from './request/normalize-path.ts'
-import { remoteIp } from './request/remote-ip.ts'
 import type { PolicyRuntime } from './runtime.ts'
 
 const DENIED = 'RBAC: access denied'
+const NO_PEER: PeerResult = { kind: 'none' }
+const ANONYMOUS: AuthnResult = { kind: 'anonymous' }
 
 type Target = { path: string, query: string }
 
@@ -32,7 +32,7 @@ function targetOf (request: FastifyRequest, warn: () => void): Target | undefine
 }
 
 /** Envoy's jwt_authn skips CORS preflights: OPTIONS with a non-empty Origin and Access-Control-Request-Method. */
-function isCorsPreflight (method: string, headers: HeaderView): boolean {
+function isCorsPreflight (method: string, headers: RequestHeaders): boolean {
   return method === 'OPTIONS' && !!headers.get('origin') && !!headers.get('access-control-request-method')
 }
 
@@ -45,66 +45,77 @@ function rejectToken (request: FastifyRequest, reply: FastifyReply, status: Excl
 }
 
 /** Applies what a validated token writes (claims and payload headers, token removal) to the request. */
-function applyOutputs (request: FastifyRequest, headers: HeaderView, authn: Extract<AuthnResult, { kind: 'authenticated' }>): Record<string, unknown> {
+function applyOutputs (request: FastifyRequest, headers: RequestHeaders, authn: Extract<AuthnResult, { kind: 'authenticated' }>): Record<string, unknown> {
   for (const [name, value] of outputChanges(authn.provider.rule, authn.verified)) {
     headers.set(name, value)
     if (value === undefined) delete request.headers[name]
     else request.headers[name] = value
   }
   // Envoy keeps the payload of the last token it validated, the first one found.
-  const last = authn.verified[authn.verified.length - 1]
-  return last ? normalizedClaims(authn.provider.rule, last.jwt.payload) : {}
+  return authn.verified[authn.verified.length - 1]?.claims ?? {}
 }
 
-function attributes (request: FastifyRequest, headers: HeaderView, path: string, rt: PolicyRuntime): Omit<RequestAttributes, 'sourcePrincipal' | 'claims'> {
-  const socket = request.raw.socket
-  const peer = canonicalIp(socket.remoteAddress)
-  return {
-    method: request.method,
-    path,
-    host: headers.get('host'),
-    header: headers.get,
-    sourceIp: peer,
-    remoteIp: remoteIp(peer, headers.get('x-forwarded-for'), rt.numTrustedProxies),
-    destinationIp: canonicalIp(socket.localAddress),
-    destinationPort: socket.localPort,
+interface Check {
+  rt: PolicyRuntime
+  request: FastifyRequest
+  reply: FastifyReply
+  headers: RequestHeaders
+  path: string
+}
+
+/** true: the request goes on to the route; false: the plugin answered it. */
+type Outcome = boolean | Promise<boolean>
+
+/** RequestAuthentication, then the AuthorizationPolicies (Envoy's jwt_authn, then its RBAC filter). */
+function authorizeRequest (c: Check, peer: PeerResult): Outcome {
+  const { rt, request, headers } = c
+  for (const name of rt.outputHeaders) {
+    delete request.headers[name]
+    headers.set(name, undefined)
   }
+  const authn = isCorsPreflight(request.method, headers) ? ANONYMOUS : rt.authenticator.authenticate(headers)
+  return authn instanceof Promise ? authn.then((a) => decide(c, peer, a)) : decide(c, peer, authn)
 }
 
+function decide (c: Check, peer: PeerResult, authn: AuthnResult): boolean {
+  const { rt, request, reply, headers, path } = c
+  if (authn.kind === 'rejected') {
+    rejectToken(request, reply, authn.status, path)
+    return false
+  }
+  const claims = authn.kind === 'authenticated' ? applyOutputs(request, headers, authn) : undefined
+  const principal = peer.kind === 'verified' ? peer.principal : undefined
+  const { decision, audited, dryRun } = rt.authorize(new RequestFacts(request, headers, path, rt.numTrustedProxies, principal, claims))
+  if (audited.length > 0) request.log.info({ audit: audited, method: request.method, path }, 'mesh policy: audit')
+  if (dryRun) request.log.info({ dryRun }, 'mesh policy: dry-run policies evaluated')
+  if (decision.allowed) return true
+  request.log.info({ reason: decision.reason }, 'mesh policy: request denied')
+  reply.code(403).type('text/plain').send(DENIED)
+  return false
+}
+
+/** The assertion is for this hop only: read it, then drop it so the app can never pass it on. */
+function readPeer (c: Check, assertion: string | string[]): Promise<PeerResult> {
+  delete c.request.headers[PEER_HEADER]
+  c.headers.set(PEER_HEADER, undefined)
+  return c.rt.peers.verify(assertion).then((peer) => {
+    if (peer.kind === 'invalid') c.request.log.info({ reason: peer.reason }, 'mesh policy: peer assertion ignored')
+    return peer
+  })
+}
+
+/** The onRequest hook; callback style so that a request needing no key fetch costs no promise. */
 export function policyHook (rt: PolicyRuntime, warnNotNormalized: () => void) {
-  return async function meshPolicyHook (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  return function meshPolicyHook (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
     const target = targetOf(request, warnNotNormalized)
-    if (!target) return reply.code(400).send()
-    const headers = headerView(request.raw.rawHeaders)
-
-    // The assertion is for this hop only: read it, then drop it so the app can never pass it on.
-    const peer = await rt.peers.verify(request.headers[PEER_HEADER])
-    delete request.headers[PEER_HEADER]
-    headers.set(PEER_HEADER, undefined)
-    if (peer.kind === 'invalid') request.log.info({ reason: peer.reason }, 'mesh policy: peer assertion ignored')
-
-    for (const name of rt.outputHeaders) {
-      delete request.headers[name]
-      headers.set(name, undefined)
+    if (!target) {
+      reply.code(400).send()
+      return
     }
-    const authn: AuthnResult = isCorsPreflight(request.method, headers)
-      ? { kind: 'anonymous' }
-      : await rt.authenticator.authenticate({ header: headers.get, query: target.query })
-    if (authn.kind === 'rejected') return rejectToken(request, reply, authn.status, target.path)
-    const claims = authn.kind === 'authenticated' ? applyOutputs(request, headers, authn) : undefined
-
-    const attrs: RequestAttributes = {
-      ...attributes(request, headers, target.path, rt),
-      sourcePrincipal: peer.kind === 'verified' ? peer.principal : undefined,
-      claims,
-    }
-    const { decision, audited, dryRun } = rt.authorize(attrs)
-    if (audited.length > 0) request.log.info({ audit: audited, method: request.method, path: target.path }, 'mesh policy: audit')
-    if (dryRun) request.log.info({ dryRun }, 'mesh policy: dry-run policies evaluated')
-    if (!decision.allowed) {
-      request.log.info({ reason: decision.reason }, 'mesh policy: request denied')
-      return reply.code(403).type('text/plain').send(DENIED)
-    }
-    return undefined
+    const c: Check = { rt, request, reply, headers: new RequestHeaders(request.raw.rawHeaders, target.query), path: target.path }
+    const assertion = request.headers[PEER_HEADER]
+    const outcome = assertion === undefined ? authorizeRequest(c, NO_PEER) : readPeer(c, assertion).then((peer) => authorizeRequest(c, peer))
+    if (outcome === true) done()
+    else if (outcome instanceof Promise) outcome.then((goOn) => { if (goOn) done() }, done)
   }
 }

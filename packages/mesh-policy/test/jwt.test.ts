@@ -1,6 +1,6 @@
 // Token parsing and verification as Envoy's jwt_authn does it (the statuses and their order), with real
 // keys; the request-level answers are in conformance/.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { exportJWK, generateKeyPair, generateSecret, SignJWT } from 'jose'
 import { getFreePort, startTestServer, type TestServer } from '@bookinfo/test-helpers'
 import { createAuthenticator } from '../src/authn/authenticate.ts'
@@ -114,6 +114,18 @@ describe('createAuthenticator', () => {
       expect(server.requests).toHaveLength(1)
     } finally {
       await server.close()
+    }
+  })
+
+  it('re-checks the time of a token verified before (the verification cache keeps no expired token alive)', async () => {
+    const a = createAuthenticator([{ issuer: ISSUER, jwks: { keys: [idp.jwk] }, forwardOriginalToken: false }], OPTS)
+    const token = await idp.sign({ sub: 'u' }, { expiresIn: '10s' })
+    expect((await a.authenticate(carrier(token))).kind).toBe('authenticated')
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 120_000 })
+    try {
+      expect(await a.authenticate(carrier(token))).toEqual({ kind: 'rejected', status: 'expired' })
+    } finally {
+      vi.useRealTimers()
     }
   })
 

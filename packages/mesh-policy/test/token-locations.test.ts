@@ -53,9 +53,9 @@ describe('what a validated token writes', () => {
   it('removes the token from its header unless forwardOriginalToken; never from a parameter', () => {
     const header = { token: 't', location: { kind: 'header' as const, name: 'authorization', prefix: 'Bearer ' } }
     const param = { token: 't', location: { kind: 'param' as const, name: 'access_token', prefix: '' } }
-    expect(outputChanges(rule(), [{ found: header, jwt: jwt({}) }])).toEqual(new Map([['authorization', undefined]]))
-    expect(outputChanges(rule({ forwardOriginalToken: true }), [{ found: header, jwt: jwt({}) }])).toEqual(new Map())
-    expect(outputChanges(rule({ outputPayloadToHeader: 'x-p' }), [{ found: param, jwt: jwt({}) }])).toEqual(new Map([['x-p', 'p']]))
+    expect(outputChanges(rule(), [{ found: header, jwt: jwt({}), claims: {} }])).toEqual(new Map([['authorization', undefined]]))
+    expect(outputChanges(rule({ forwardOriginalToken: true }), [{ found: header, jwt: jwt({}), claims: {} }])).toEqual(new Map())
+    expect(outputChanges(rule({ outputPayloadToHeader: 'x-p' }), [{ found: param, jwt: jwt({}), claims: {} }])).toEqual(new Map([['x-p', 'p']]))
   })
 
   it('splits scope, permission and spaceDelimitedClaims into words for the policies', () => {

@@ -10,6 +10,8 @@ import type { JwtStatus } from './status.ts'
 
 type Failure = Exclude<JwtStatus, 'ok'>
 
+const ANONYMOUS: AuthnResult = { kind: 'anonymous' }
+
 export type AuthnResult =
   | { kind: 'anonymous' }
   | { kind: 'authenticated', provider: Provider, verified: VerifiedToken[] }
@@ -17,7 +19,8 @@ export type AuthnResult =
 
 export interface Authenticator {
   providers: Provider[]
-  authenticate: (req: TokenCarrier) => Promise<AuthnResult>
+  /** Synchronous when no key has to be fetched and every token was verified before. */
+  authenticate: (req: TokenCarrier) => AuthnResult | Promise<AuthnResult>
 }
 
 /** Envoy's RequiresAny aggregation over failed children: the last real error, else unknown issuer, else missing. */
@@ -35,19 +38,26 @@ export function createAuthenticator (rules: JwtRule[], opts: RemoteKeyOptions): 
   const providers = [...rules].sort((a, b) => (a.issuer < b.issuer ? -1 : a.issuer > b.issuer ? 1 : 0))
     .map((rule) => createProvider(rule, keySourceFor(rule, opts, shared)))
 
-  async function authenticate (req: TokenCarrier): Promise<AuthnResult> {
-    if (providers.length === 0) return { kind: 'anonymous' }
-    const statuses: Failure[] = []
-    for (const provider of providers) {
-      const result = await provider.verify(req)
-      if (result.status === 'ok') return { kind: 'authenticated', provider, verified: result.verified }
-      statuses.push(result.status)
-    }
+  function conclude (statuses: Failure[]): AuthnResult {
     // Each rule either found no token or failed: "no token anywhere" is anonymous, anything else fails.
     const firstError = statuses.find((s) => s !== 'missed')
-    if (firstError === undefined) return { kind: 'anonymous' }
+    if (firstError === undefined) return ANONYMOUS
     return { kind: 'rejected', status: providers.length === 1 ? firstError : aggregate([...statuses, firstError]) }
   }
 
-  return { providers, authenticate }
+  /** The providers in order from `start`: synchronous as long as they answer synchronously. */
+  function run (req: TokenCarrier, start: number, statuses: Failure[]): AuthnResult | Promise<AuthnResult> {
+    for (let i = start; i < providers.length; i++) {
+      const provider = providers[i] as Provider
+      const result = provider.verify(req)
+      if (result instanceof Promise) {
+        return result.then((r) => (r.status === 'ok' ? { kind: 'authenticated', provider, verified: r.verified } : run(req, i + 1, [...statuses, r.status])))
+      }
+      if (result.status === 'ok') return { kind: 'authenticated', provider, verified: result.verified }
+      statuses.push(result.status)
+    }
+    return conclude(statuses)
+  }
+
+  return { providers, authenticate: (req) => (providers.length === 0 ? ANONYMOUS : run(req, 0, [])) }
 }

@@ -13,6 +13,8 @@ export interface KeySet {
 export interface KeySource {
   /** The keys, fetched when missing or stale; undefined when they cannot be had. */
   get: (kid: string) => Promise<KeySet | undefined>
+  /** The keys in hand if they are fresh, without fetching (the per-request fast path). */
+  current: () => KeySet | undefined
 }
 
 export interface RemoteKeyOptions {
@@ -23,7 +25,7 @@ export interface RemoteKeyOptions {
 
 export function inlineKeys (jwks: unknown): KeySource {
   const set: KeySet = { keys: keysOf(jwks), version: 1 }
-  return { get: async () => set }
+  return { get: async () => set, current: () => set }
 }
 
 async function fetchJson (url: string, timeoutMs: number): Promise<unknown> {
@@ -62,6 +64,7 @@ export function remoteKeys (locate: () => Promise<string>, opts: RemoteKeyOption
       const known = kid === '' || current?.keys.some((k) => k.kid === undefined || k.kid === kid)
       return known || age < opts.cooldownMs ? current : refresh()
     },
+    current: () => (current !== undefined && Date.now() - current.fetchedAt < opts.cacheMaxAgeMs ? current : undefined),
   }
 }
 

@@ -21,6 +21,9 @@ export interface TokenCarrier {
   query: string
 }
 
+/** The last header value seen at each location and the token in it: a client resends the same header. */
+const lastHeader = new WeakMap<TokenLocation, { value: string, token: string | undefined }>()
+
 const DEFAULT_LOCATIONS: TokenLocation[] = [
   { kind: 'header', name: 'authorization', prefix: 'Bearer ' },
   { kind: 'param', name: 'access_token', prefix: '' },
@@ -77,9 +80,13 @@ function tokenAt (loc: TokenLocation, req: TokenCarrier): string | undefined {
   const value = req.header(loc.name)
   if (value === undefined) return undefined
   if (loc.prefix === '') return value
+  const last = lastHeader.get(loc)
+  if (last?.value === value) return last.token
   // Envoy looks for the prefix anywhere in the value, case-sensitively: `bearer <token>` is no token.
   const at = value.indexOf(loc.prefix)
-  return at === -1 ? undefined : jwtAfter(value, at + loc.prefix.length)
+  const token = at === -1 ? undefined : jwtAfter(value, at + loc.prefix.length)
+  lastHeader.set(loc, { value, token })
+  return token
 }
 
 export function extractTokens (locations: readonly TokenLocation[], req: TokenCarrier): FoundToken[] {

@@ -27,7 +27,10 @@ export function claimHeaderValue (payload: Record<string, unknown>, claim: strin
 }
 
 /** The header changes for the tokens one rule validated (each token, in Envoy's order). */
+const NO_CHANGES: HeaderChanges = new Map()
+
 export function outputChanges (rule: JwtRule, verified: readonly VerifiedToken[]): HeaderChanges {
+  if (rule.forwardOriginalToken && !rule.outputPayloadToHeader && !rule.outputClaimToHeaders) return NO_CHANGES
   const changes: HeaderChanges = new Map()
   const append = (name: string, value: string): void => {
     const before = changes.get(name)

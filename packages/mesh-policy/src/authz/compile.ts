@@ -67,7 +67,13 @@ function operationPredicate (o: Operation): Predicate<R> {
   ])
 }
 
-const anyOf = (preds: Array<Predicate<R>>): Predicate<R> => (r) => preds.some((p) => p(r))
+function anyOf (preds: Array<Predicate<R>>): Predicate<R> {
+  if (preds.length === 1) return preds[0] as Predicate<R>
+  return (r) => {
+    for (const p of preds) if (p(r)) return true
+    return false
+  }
+}
 
 /**
  * Istio's rule semantics: `from` AND `to` AND every `when`; within `from` and within `to` any entry may

@@ -1,30 +1,37 @@
 /**
- * The request headers as Envoy's filters see them: repeated headers joined with `,`, names compared
- * without case, and the changes earlier filters made (a removed token, claims written to headers).
+ * The request as Envoy's filters see it: headers by lower-case name with repeated headers joined by `,`,
+ * the changes earlier filters made (a removed token, claims written to headers), and the raw query.
  */
-export interface HeaderView {
-  get: (name: string) => string | undefined
-  /** Records a change (undefined removes the header). */
-  set: (name: string, value: string | undefined) => void
-}
+export class RequestHeaders {
+  readonly query: string
+  readonly #raw: readonly string[]
+  #changes: Map<string, string | undefined> | undefined
 
-export function headerView (rawHeaders: readonly string[]): HeaderView {
-  const changes = new Map<string, string | undefined>()
-  return {
-    get (name) {
-      if (changes.has(name)) return changes.get(name)
-      let joined: string | undefined
-      for (let i = 0; i < rawHeaders.length; i += 2) {
-        const key = rawHeaders[i] ?? ''
-        if (key.length === name.length && key.toLowerCase() === name) {
-          const value = rawHeaders[i + 1] ?? ''
-          joined = joined === undefined ? value : `${joined},${value}`
-        }
+  constructor (rawHeaders: readonly string[], query: string) {
+    this.#raw = rawHeaders
+    this.query = query
+  }
+
+  get (name: string): string | undefined {
+    if (this.#changes?.has(name)) return this.#changes.get(name)
+    let joined: string | undefined
+    for (let i = 0; i < this.#raw.length; i += 2) {
+      const key = this.#raw[i] ?? ''
+      if (key.length === name.length && key.toLowerCase() === name) {
+        const value = this.#raw[i + 1] ?? ''
+        joined = joined === undefined ? value : `${joined},${value}`
       }
-      return joined
-    },
-    set (name, value) {
-      changes.set(name, value)
-    },
+    }
+    return joined
+  }
+
+  /** Records a change (undefined removes the header). */
+  set (name: string, value: string | undefined): void {
+    (this.#changes ??= new Map()).set(name, value)
+  }
+
+  /** The token extractor's view (TokenCarrier). */
+  header (name: string): string | undefined {
+    return this.get(name)
   }
 }
