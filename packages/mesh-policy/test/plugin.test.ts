@@ -120,4 +120,14 @@ describe('replies', () => {
     expect((await app.inject({ url: '/static/a%20b.css' })).statusCode).toBe(200)
     await app.close()
   })
+
+  it('reads Envoy pseudo-headers in request.headers conditions', async () => {
+    const dir = await policyDir({ 'p.yaml': 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: p\nspec:\n  rules:\n  - when:\n    - key: request.headers[:path]\n      values: ["/a?x=1"]\n    - key: request.headers[:method]\n      values: ["GET"]\n    - key: request.headers[:authority]\n      values: ["svc:*"]\n' })
+    const { app } = await policyApp(options('details', { files: [dir] }))
+    expect((await app.inject({ url: '/a?x=1', headers: { host: 'svc:9080' } })).statusCode).toBe(200)
+    expect((await app.inject({ url: '/a?x=2', headers: { host: 'svc:9080' } })).statusCode).toBe(403)
+    expect((await app.inject({ method: 'POST', url: '/a?x=1', headers: { host: 'svc:9080' } })).statusCode).toBe(403)
+    expect((await app.inject({ url: '/a?x=1', headers: { host: 'other' } })).statusCode).toBe(403)
+    await app.close()
+  })
 })

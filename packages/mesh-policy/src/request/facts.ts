@@ -31,7 +31,19 @@ export class RequestFacts implements RequestAttributes {
     this.claims = claims
   }
 
-  header (name: string): string | undefined { return this.#headers.get(name) }
+  /** Envoy's pseudo-headers (`:authority`, `:method`, `:path` with its query, `:scheme`) count as headers too. */
+  header (name: string): string | undefined {
+    if (name.startsWith(':')) return this.#pseudoHeader(name)
+    return this.#headers.get(name)
+  }
+
+  #pseudoHeader (name: string): string | undefined {
+    if (name === ':authority') return this.host
+    if (name === ':method') return this.method
+    if (name === ':path') return this.#headers.query === '' ? this.path : `${this.path}?${this.#headers.query}`
+    return name === ':scheme' ? 'http' : undefined
+  }
+
   get remoteIp (): string | undefined { return remoteIp(this.sourceIp, this.#headers.get('x-forwarded-for'), this.#trustedProxies) }
   get destinationIp (): string | undefined { return canonicalIp(this.#socket.localAddress) }
 }
