@@ -70,8 +70,8 @@ describe('their forms, with a bare PATH', () => {
     expect(run(['./scripts/pnpm', '--filter', '@bookinfo/e2e', 'exec', 'playwright', '--version']).out).toMatch(/Version 1\.\d+/)
   })
 
-  it('./scripts/node packages/mesh-policy/src/print-matrix.ts prints the authorization matrix', () => {
-    const { status, out } = run(['./scripts/node', 'packages/mesh-policy/src/print-matrix.ts'])
+  it('./scripts/node packages/mesh-policy/test/print-matrix.ts prints the authorization matrix', () => {
+    const { status, out } = run(['./scripts/node', 'packages/mesh-policy/test/print-matrix.ts'])
     expect(status).toBe(0)
     expect(out).toMatch(/^\| productpage \| `GET \/productpage` \|/m)
   })

@@ -91,7 +91,8 @@ describe('local stack (real processes, policy on)', () => {
   })
 
   it('rejects a direct call with a tampered token: 401', async () => {
-    const forged = ['eyJhbGciOiJSUzI1NiJ9', Buffer.from(JSON.stringify({ iss: stack.issuer, permissions: ['read:book-details'] })).toString('base64url'), 'c2lnbmF0dXJl'].join('.')
+    // With the API audience: a token for another audience (or none) is 403 in Istio, checked before the signature.
+    const forged = ['eyJhbGciOiJSUzI1NiJ9', Buffer.from(JSON.stringify({ iss: stack.issuer, aud: 'https://bookinfo.io', permissions: ['read:book-details'] })).toString('base64url'), 'c2lnbmF0dXJl'].join('.')
     const res = await fetch(url('details', '/details/0'), { headers: { authorization: `Bearer ${forged}` } })
     expect(res.status).toBe(401)
   })

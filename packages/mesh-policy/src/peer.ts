@@ -22,9 +22,9 @@ function secretKey (secret: string): Uint8Array {
   return new TextEncoder().encode(secret)
 }
 
-/** `cluster.local/ns/<namespace>/sa/<serviceAccount>`, the form Istio gives a workload's identity. */
-export function serviceAccountPrincipal (namespace: string, serviceAccount: string): string {
-  return `cluster.local/ns/${namespace}/sa/${serviceAccount}`
+/** `<trust domain>/ns/<namespace>/sa/<serviceAccount>`, the form Istio gives a workload's identity. */
+export function serviceAccountPrincipal (namespace: string, serviceAccount: string, trustDomain = 'cluster.local'): string {
+  return `${trustDomain}/ns/${namespace}/sa/${serviceAccount}`
 }
 
 export interface PeerAssertionOptions {

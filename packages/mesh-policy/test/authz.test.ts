@@ -1,252 +1,153 @@
-// AuthorizationPolicy semantics, each case naming the rule of the reference page it checks:
-// https://istio.io/latest/docs/reference/config/security/authorization-policy/ ("AP") and
-// https://istio.io/latest/docs/reference/config/security/conditions/ ("Conditions").
+// AuthorizationPolicy evaluation on request attributes, each case naming the rule of Istio's reference
+// (https://istio.io/latest/docs/reference/config/security/authorization-policy/, "AP") or the Envoy
+// matcher Istio generates for it (pilot/pkg/security/authz/model/generator.go, "generator").
 import { describe, expect, it } from 'vitest'
-import { authorize, fieldMatches, matchValue, parsePolicies, type AuthorizationPolicy, type RequestAttributes } from '../src/index.ts'
+import type { RequestAttributes } from '../src/authz/attributes.ts'
+import { compilePolicy } from '../src/authz/compile.ts'
+import { createAuthorizer } from '../src/authz/evaluate.ts'
+import { stringTest } from '../src/authz/match.ts'
+import { trustDomainBundle } from '../src/authz/trust-domain.ts'
+import { parsePolicies } from '../src/index.ts'
 
-function policies (...specs: string[]): AuthorizationPolicy[] {
+function authorizer (...specs: string[]) {
   const text = specs.map((spec, i) => `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: p${i}\nspec:\n${spec}`).join('\n---\n')
-  return parsePolicies(text, 'test.yaml').authorizationPolicies
+  const ctx = { trustDomains: trustDomainBundle(), policyNamespace: 'foo' }
+  return createAuthorizer(parsePolicies(text, 'test.yaml').authorizationPolicies.map((p) => compilePolicy(p, ctx)))
 }
 
-function req (over: Partial<RequestAttributes> = {}): RequestAttributes {
-  return { method: 'GET', path: '/details/0', headers: {}, ...over }
-}
-
-function auth (claims: Record<string, unknown>): RequestAttributes['auth'] {
-  const aud = claims.aud
+function req (over: Partial<RequestAttributes> & { headers?: Record<string, string> } = {}): RequestAttributes {
+  const { headers = {}, ...rest } = over
   return {
-    principal: `${String(claims.iss)}/${String(claims.sub)}`,
-    claims,
-    audiences: typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [],
-    presenter: typeof claims.azp === 'string' ? claims.azp : undefined,
+    method: 'GET',
+    path: '/details/0',
+    host: 'details:9080',
+    header: (name) => headers[name],
+    sourceIp: '127.0.0.1',
+    remoteIp: '127.0.0.1',
+    destinationIp: '127.0.0.1',
+    destinationPort: 9080,
+    sourcePrincipal: undefined,
+    claims: undefined,
+    ...rest,
   }
 }
 
-const allowed = (ps: AuthorizationPolicy[], r: RequestAttributes): boolean => authorize(ps, r).allowed
+const allowed = (a: ReturnType<typeof authorizer>, r: RequestAttributes): boolean => a(r).decision.allowed
+const rule = (body: string): string => `  rules:\n  - ${body.split('\n').join('\n    ')}`
 
-describe('value matching (AP: "Exact, Prefix, Suffix and Presence match")', () => {
+describe('string match (AP: "Exact, Prefix, Suffix and Presence match")', () => {
   it.each([
-    ['abc', 'abc', true], ['abc', 'abcd', false],
-    ['abc*', 'abc', true], ['abc*', 'abcd', true], ['abc*', 'xabc', false],
-    ['*abc', 'xabc', true], ['*abc', 'abcx', false],
-    ['*', 'anything', true], ['*', '', false],
-  ])('%s against %j → %s', (pattern, value, expected) => {
-    expect(matchValue(pattern, value)).toBe(expected)
-  })
-
-  it('an absent attribute matches no positive pattern and is excluded by no negative one', () => {
-    expect(fieldMatches(['*'], undefined, undefined)).toBe(false)
-    expect(fieldMatches(undefined, ['*'], undefined)).toBe(true)
-    expect(fieldMatches(['a'], ['b'], ['a'])).toBe(true)
-    expect(fieldMatches(['a*'], ['ab'], ['ab'])).toBe(false)
+    ['abc', 'abc', true], ['abc', 'abcd', false], ['abc*', 'abc', true], ['abc*', 'abcd', true], ['abc*', 'xabc', false],
+    ['*abc', 'xabc', true], ['*abc', 'abcx', false], ['*', 'anything', true], ['*', '', false],
+    ['/a*b', '/a*b', true], ['/a*b', '/axb', false], ['*abc*', 'xabc*', true], ['*abc*', 'xabcd', false],
+  ])('%s against %j → %s (generator: a `*` elsewhere is a literal)', (pattern, value, expected) => {
+    expect(stringTest(pattern)(value)).toBe(expected)
   })
 })
 
-describe('evaluation order (AP: CUSTOM, then DENY, then ALLOW)', () => {
-  it('no policy on the workload: the request is allowed', () => {
-    expect(authorize([], req())).toEqual({ allowed: true })
+describe('evaluation order (AP)', () => {
+  it('a matching DENY wins over a matching ALLOW', () => {
+    const a = authorizer('  rules: [{}]', '  action: DENY\n' + rule('to:\n- operation:\n    methods: ["DELETE"]'))
+    expect(a(req({ method: 'DELETE' })).decision).toMatchObject({ allowed: false, reason: expect.stringContaining('DENY p1') })
+    expect(allowed(a, req())).toBe(true)
   })
 
-  it('"If there are any DENY policies that match the request, deny the request" — even when an ALLOW matches', () => {
-    const ps = policies(
-      '  action: ALLOW\n  rules: [{}]',
-      '  action: DENY\n  rules:\n  - to:\n    - operation:\n        methods: ["DELETE"]'
-    )
-    expect(allowed(ps, req({ method: 'DELETE' }))).toBe(false)
-    expect(authorize(ps, req({ method: 'DELETE' }))).toMatchObject({ reason: expect.stringContaining('DENY p1') })
-    expect(allowed(ps, req({ method: 'GET' }))).toBe(true)
+  it('no policy, or DENY policies only: what no DENY matches is allowed', () => {
+    expect(allowed(authorizer(), req())).toBe(true)
+    expect(allowed(authorizer('  action: DENY\n' + rule('to:\n- operation:\n    paths: ["/admin*"]')), req())).toBe(true)
   })
 
-  it('"If there are no ALLOW policies for the workload, allow the request": a DENY-only workload allows the rest', () => {
-    const ps = policies('  action: DENY\n  rules:\n  - to:\n    - operation:\n        paths: ["/admin*"]')
-    expect(allowed(ps, req({ path: '/admin/x' }))).toBe(false)
-    expect(allowed(ps, req({ path: '/details/0' }))).toBe(true)
+  it('allow-nothing (spec {}) denies; rules [{}] allows; together one ALLOW match is enough', () => {
+    expect(allowed(authorizer('  {}'), req())).toBe(false)
+    expect(allowed(authorizer('  rules: [{}]'), req())).toBe(true)
+    expect(allowed(authorizer('  {}', '  rules: [{}]'), req())).toBe(true)
   })
 
-  it('"If any of the ALLOW policies match the request, allow the request"; otherwise deny', () => {
-    const ps = policies(
-      '  rules:\n  - to:\n    - operation:\n        paths: ["/a"]',
-      '  rules:\n  - to:\n    - operation:\n        paths: ["/b"]'
-    )
-    expect(allowed(ps, req({ path: '/b' }))).toBe(true)
-    expect(allowed(ps, req({ path: '/c' }))).toBe(false)
+  it('AUDIT marks a request without allowing or denying it', () => {
+    const a = authorizer('  action: AUDIT\n  rules: [{}]', '  {}')
+    expect(a(req())).toMatchObject({ audited: ['p0'], decision: { allowed: false } })
   })
 
-  it('allow-nothing (empty spec) denies every request; `rules: [{}]` allows every request', () => {
-    expect(allowed(policies('  {}'), req())).toBe(false)
-    expect(allowed(policies('  rules: [{}]'), req({ method: 'POST', path: '/anything' }))).toBe(true)
-    expect(allowed(policies('  {}', '  rules: [{}]'), req())).toBe(true)
+  it('a dry-run policy is evaluated on the side and never enforced', () => {
+    const text = 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: shadow\n  annotations:\n    istio.io/dry-run: "true"\nspec:\n  action: DENY\n  rules: [{}]\n'
+    const a = createAuthorizer(parsePolicies(text, 'f').authorizationPolicies.map((p) => compilePolicy(p, { trustDomains: trustDomainBundle(), policyNamespace: 'foo' })))
+    expect(a(req())).toMatchObject({ decision: { allowed: true }, dryRun: { allowed: false, matched: ['DENY shadow'] } })
   })
 })
 
-describe('rules (AP: "A match occurs when at least one source, one operation and all conditions matches")', () => {
-  const rule = policies([
-    '  rules:',
-    '  - from:',
-    '    - source:',
-    '        requestPrincipals: ["https://idp/*"]',
-    '    to:',
-    '    - operation:',
-    '        methods: ["GET"]',
-    '    when:',
-    '    - key: request.auth.claims[permissions]',
-    '      values: ["read:book-details"]',
-  ].join('\n'))
-  const user = auth({ iss: 'https://idp', sub: 'u1', permissions: ['read:book-details'] })
+describe('request principals (generator: split at the last "/" into iss and sub matchers)', () => {
+  const a = (principal: string) => authorizer(rule(`from:\n- source:\n    requestPrincipals: ["${principal}"]`))
+  const claims = (iss: string, sub?: string) => req({ claims: sub === undefined ? { iss } : { iss, sub } })
 
-  it('from AND to AND when must all match', () => {
-    expect(allowed(rule, req({ auth: user }))).toBe(true)
-    expect(allowed(rule, req({ auth: user, method: 'POST' }))).toBe(false)
-    expect(allowed(rule, req({ auth: auth({ iss: 'https://other', sub: 'u1', permissions: ['read:book-details'] }) }))).toBe(false)
-    expect(allowed(rule, req({ auth: auth({ iss: 'https://idp', sub: 'u1', permissions: [] }) }))).toBe(false)
+  it.each([
+    ['https://idp.example/user-1', 'https://idp.example', 'user-1', true],
+    ['https://idp.example/*', 'https://idp.example', 'user-1', true],
+    ['*/user-1', 'anything', 'user-1', true],
+    ['*@example.com', 'https://idp', 'jane@example.com', true],
+    ['https://idp*', 'https://idp.example', 'user-1', false],
+    ['*', 'https://idp.example', 'user-1', true],
+  ])('%s against iss=%s sub=%s → %s', (pattern, iss, sub, expected) => {
+    expect(allowed(a(pattern), claims(iss, sub))).toBe(expected)
   })
 
-  it('entries of `from` and of `to` are ORed; conditions of `when` are ANDed', () => {
-    const ps = policies([
-      '  rules:',
-      '  - to:',
-      '    - operation:',
-      '        paths: ["/a"]',
-      '    - operation:',
-      '        paths: ["/b"]',
-      '    when:',
-      '    - key: request.headers[x-one]',
-      '      values: ["1"]',
-      '    - key: request.headers[x-two]',
-      '      values: ["2"]',
-    ].join('\n'))
-    expect(allowed(ps, req({ path: '/b', headers: { 'x-one': '1', 'x-two': '2' } }))).toBe(true)
-    expect(allowed(ps, req({ path: '/b', headers: { 'x-one': '1' } }))).toBe(false)
-  })
-
-  it('the rules of one policy are ORed', () => {
-    const ps = policies('  rules:\n  - to:\n    - operation:\n        paths: ["/a"]\n  - to:\n    - operation:\n        paths: ["/b"]')
-    expect(allowed(ps, req({ path: '/a' }))).toBe(true)
-    expect(allowed(ps, req({ path: '/b' }))).toBe(true)
-    expect(allowed(ps, req({ path: '/c' }))).toBe(false)
-  })
-
-  it('fields inside one source are ANDed (principals AND requestPrincipals, as ratings-policy.yaml uses)', () => {
-    const ps = policies('  rules:\n  - from:\n    - source:\n        principals: ["cluster.local/ns/bookinfo/sa/bookinfo-reviews"]\n        requestPrincipals: ["*"]')
-    const sa = 'cluster.local/ns/bookinfo/sa/bookinfo-reviews'
-    expect(allowed(ps, req({ sourcePrincipal: sa, auth: user }))).toBe(true)
-    expect(allowed(ps, req({ sourcePrincipal: sa }))).toBe(false)
-    expect(allowed(ps, req({ auth: user }))).toBe(false)
+  it('`*` needs both claims: a token without `sub` is not "any request principal"', () => {
+    expect(allowed(a('*'), claims('https://idp.example'))).toBe(false)
   })
 })
 
-describe('operations (AP: Operation)', () => {
-  const ps = (op: string): AuthorizationPolicy[] => policies(`  rules:\n  - to:\n    - operation:\n${op}`)
+describe('identities and trust domains', () => {
+  const a = (source: string, ns = 'foo') => createAuthorizer(parsePolicies(`apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: p\nspec:\n${rule(`from:\n- source:\n    ${source}`)}`, 'f')
+    .authorizationPolicies.map((p) => compilePolicy(p, { trustDomains: trustDomainBundle('new-td', ['old-td']), policyNamespace: ns })))
+  const from = (principal: string | undefined) => req({ sourcePrincipal: principal })
 
-  it('methods / notMethods', () => {
-    expect(allowed(ps('        methods: ["GET", "HEAD"]'), req({ method: 'HEAD' }))).toBe(true)
-    expect(allowed(ps('        methods: ["GET"]'), req({ method: 'POST' }))).toBe(false)
-    expect(allowed(ps('        notMethods: ["POST"]'), req({ method: 'GET' }))).toBe(true)
-    expect(allowed(ps('        notMethods: ["POST"]'), req({ method: 'POST' }))).toBe(false)
+  it('namespaces: `*` inside a value stands for anything, escaped otherwise', () => {
+    expect(allowed(a('namespaces: ["team-*"]'), from('new-td/ns/team-a/sa/x'))).toBe(true)
+    expect(allowed(a('namespaces: ["a.b"]'), from('new-td/ns/axb/sa/x'))).toBe(false)
   })
 
-  it('paths: exact, prefix (`/api*`), suffix (`*.css`), presence (`*`)', () => {
-    expect(allowed(ps('        paths: ["/health"]'), req({ path: '/health' }))).toBe(true)
-    expect(allowed(ps('        paths: ["/health"]'), req({ path: '/health/x' }))).toBe(false)
-    expect(allowed(ps('        paths: ["/api/v1/products*"]'), req({ path: '/api/v1/products/0/reviews' }))).toBe(true)
-    expect(allowed(ps('        paths: ["/api/v1/products*"]'), req({ path: '/api/v2/products' }))).toBe(false)
-    expect(allowed(ps('        paths: ["*.css"]'), req({ path: '/static/site.css' }))).toBe(true)
-    expect(allowed(ps('        paths: ["*.css"]'), req({ path: '/static/site.js' }))).toBe(false)
-    expect(allowed(ps('        paths: ["*"]'), req({ path: '/x' }))).toBe(true)
+  it('serviceAccounts: a bare name is in the policy namespace', () => {
+    expect(allowed(a('serviceAccounts: ["sleep"]', 'foo'), from('new-td/ns/foo/sa/sleep'))).toBe(true)
+    expect(allowed(a('serviceAccounts: ["sleep"]', 'foo'), from('new-td/ns/bar/sa/sleep'))).toBe(false)
+    expect(allowed(a('serviceAccounts: ["foo/sleep"]'), from('new-td/ns/foo/sa/sleep-2'))).toBe(false)
   })
 
-  it('notPaths excludes; paths and notPaths together must both hold', () => {
-    const p = ps('        paths: ["/api*"]\n        notPaths: ["/api/admin*"]')
-    expect(allowed(p, req({ path: '/api/books' }))).toBe(true)
-    expect(allowed(p, req({ path: '/api/admin/x' }))).toBe(false)
-  })
-})
-
-describe('sources (AP: Source)', () => {
-  const ps = (src: string): AuthorizationPolicy[] => policies(`  rules:\n  - from:\n    - source:\n${src}`)
-  const jason = auth({ iss: 'http://localhost:9090/', sub: 'jason' })
-
-  it('requestPrincipals in `<iss>/<sub>` form, with prefix match, and `*` for "any valid JWT"', () => {
-    expect(allowed(ps('        requestPrincipals: ["http://localhost:9090//jason"]'), req({ auth: jason }))).toBe(true)
-    expect(allowed(ps('        requestPrincipals: ["http://localhost:9090//*"]'), req({ auth: jason }))).toBe(true)
-    expect(allowed(ps('        requestPrincipals: ["http://localhost:9090//mod"]'), req({ auth: jason }))).toBe(false)
-    expect(allowed(ps('        requestPrincipals: ["*"]'), req({ auth: jason }))).toBe(true)
-    expect(allowed(ps('        requestPrincipals: ["*"]'), req())).toBe(false)
+  it('principals naming cluster.local or an alias cover every trust domain of the bundle', () => {
+    expect(allowed(a('principals: ["cluster.local/ns/foo/sa/sleep"]'), from('old-td/ns/foo/sa/sleep'))).toBe(true)
+    expect(allowed(a('principals: ["old-td/ns/foo/sa/sleep"]'), from('new-td/ns/foo/sa/sleep'))).toBe(true)
+    expect(allowed(a('principals: ["other-td/ns/foo/sa/sleep"]'), from('new-td/ns/foo/sa/sleep'))).toBe(false)
   })
 
-  it('notRequestPrincipals ["*"] selects requests without a token (the documented "require JWT" DENY)', () => {
-    const deny = policies('  action: DENY\n  rules:\n  - from:\n    - source:\n        notRequestPrincipals: ["*"]')
-    expect(allowed(deny, req())).toBe(false)
-    expect(allowed(deny, req({ auth: jason }))).toBe(true)
-  })
-
-  it('principals / notPrincipals match the source principal; absent, principals never match', () => {
-    const sa = 'cluster.local/ns/bookinfo/sa/bookinfo-productpage'
-    expect(allowed(ps('        principals: ["cluster.local/ns/bookinfo/sa/*"]'), req({ sourcePrincipal: sa }))).toBe(true)
-    expect(allowed(ps('        principals: ["*"]'), req())).toBe(false)
-    expect(allowed(ps('        notPrincipals: ["*bookinfo-productpage"]'), req({ sourcePrincipal: sa }))).toBe(false)
-    expect(allowed(ps('        notPrincipals: ["*bookinfo-productpage"]'), req())).toBe(true)
+  it('trustDomains: exact, `*`, and one wildcard at either end', () => {
+    expect(allowed(a('trustDomains: ["old-td"]'), from('new-td/ns/foo/sa/x'))).toBe(true)
+    expect(allowed(a('trustDomains: ["*-td"]'), from('new-td/ns/foo/sa/x'))).toBe(true)
+    expect(allowed(a('trustDomains: ["*"]'), from(undefined))).toBe(false)
   })
 })
 
-describe('conditions (Conditions page)', () => {
-  const ps = (cond: string): AuthorizationPolicy[] => policies(`  rules:\n  - when:\n    - key: ${cond}`)
-
-  it('a list-typed claim matches when any element matches (authz-jwt task: "list-of-string typed JWT claims")', () => {
-    const p = ps('request.auth.claims[permissions]\n      values: ["read:book-reviews"]')
-    expect(allowed(p, req({ auth: auth({ iss: 'i', sub: 's', permissions: ['read:book-details', 'read:book-reviews'] }) }))).toBe(true)
-    expect(allowed(p, req({ auth: auth({ iss: 'i', sub: 's', permissions: ['read:book-details'] }) }))).toBe(false)
-    expect(allowed(p, req({ auth: auth({ iss: 'i', sub: 's', permissions: 'read:book-reviews' }) }))).toBe(true)
-    expect(allowed(p, req())).toBe(false)
+describe('operations and conditions', () => {
+  it('hosts ignore case; `*` in hosts, methods and headers means "present", even empty', () => {
+    expect(allowed(authorizer(rule('to:\n- operation:\n    hosts: ["*.Example.com"]')), req({ host: 'www.EXAMPLE.com' }))).toBe(true)
+    expect(allowed(authorizer(rule('when:\n- key: request.headers[x-empty]\n  values: ["*"]')), req({ headers: { 'x-empty': '' } }))).toBe(true)
+    expect(allowed(authorizer(rule('when:\n- key: request.headers[x-empty]\n  values: ["*"]')), req())).toBe(false)
   })
 
-  it('nested claims: request.auth.claims[a][b]', () => {
-    const p = ps('request.auth.claims[realm_access][roles]\n      values: ["admin"]')
-    expect(allowed(p, req({ auth: auth({ iss: 'i', sub: 's', realm_access: { roles: ['user', 'admin'] } }) }))).toBe(true)
-    expect(allowed(p, req({ auth: auth({ iss: 'i', sub: 's', realm_access: { roles: ['user'] } }) }))).toBe(false)
-    expect(allowed(p, req({ auth: auth({ iss: 'i', sub: 's', realm_access: 'admin' }) }))).toBe(false)
+  it('claims: strings and the string elements of lists match; other types and absent claims do not', () => {
+    const a = authorizer(rule('when:\n- key: request.auth.claims[groups]\n  values: ["admin"]'))
+    expect(allowed(a, req({ claims: { groups: ['user', 'admin'] } }))).toBe(true)
+    expect(allowed(a, req({ claims: { groups: 'admin' } }))).toBe(true)
+    expect(allowed(a, req({ claims: { groups: [{ admin: true }] } }))).toBe(false)
+    expect(allowed(a, req({ claims: {} }))).toBe(false)
   })
 
-  it('non-string claims never match', () => {
-    const p = ps('request.auth.claims[email_verified]\n      values: ["true"]')
-    expect(allowed(p, req({ auth: auth({ iss: 'i', sub: 's', email_verified: true }) }))).toBe(false)
+  it('ip blocks: single addresses and CIDR, IPv4 and IPv6 kept apart', () => {
+    const a = authorizer(rule('when:\n- key: source.ip\n  values: ["10.0.0.0/8", "2001:db8::/32"]'))
+    expect(allowed(a, req({ sourceIp: '10.1.2.3' }))).toBe(true)
+    expect(allowed(a, req({ sourceIp: '2001:db8::1' }))).toBe(true)
+    expect(allowed(a, req({ sourceIp: '11.0.0.1' }))).toBe(false)
   })
 
-  it('notValues: matches when no value matches, including an absent attribute; list claims exclude on any element', () => {
-    const p = ps('request.auth.claims[permissions]\n      notValues: ["banned"]')
-    expect(allowed(p, req({ auth: auth({ iss: 'i', sub: 's', permissions: ['read'] }) }))).toBe(true)
-    expect(allowed(p, req({ auth: auth({ iss: 'i', sub: 's', permissions: ['read', 'banned'] }) }))).toBe(false)
-    expect(allowed(p, req())).toBe(true)
-  })
-
-  it('values and notValues together', () => {
-    const p = ps('request.headers[user-agent]\n      values: ["Mozilla/*"]\n      notValues: ["*Bot*"]')
-    expect(allowed(p, req({ headers: { 'user-agent': 'Mozilla/5.0' } }))).toBe(true)
-    expect(allowed(p, req({ headers: { 'user-agent': 'curl/8' } }))).toBe(false)
-  })
-
-  it('request.headers[...] is case-insensitive in the name; several values are joined with commas', () => {
-    const p = ps('request.headers[End-User]\n      values: ["jason"]')
-    expect(allowed(p, req({ headers: { 'end-user': 'jason' } }))).toBe(true)
-    expect(allowed(p, req({ headers: {} }))).toBe(false)
-    const joined = ps('request.headers[x-multi]\n      values: ["a,b"]')
-    expect(allowed(joined, req({ headers: { 'x-multi': ['a', 'b'] } }))).toBe(true)
-  })
-
-  it('request.auth.principal, request.auth.audiences (string or list aud), request.auth.presenter (azp)', () => {
-    const claims = { iss: 'https://idp/', sub: 'u1', aud: ['https://bookinfo.io', 'https://idp/userinfo'], azp: 'client-1' }
-    expect(allowed(ps('request.auth.principal\n      values: ["https://idp//u1"]'), req({ auth: auth(claims) }))).toBe(true)
-    expect(allowed(ps('request.auth.audiences\n      values: ["https://bookinfo.io"]'), req({ auth: auth(claims) }))).toBe(true)
-    expect(allowed(ps('request.auth.audiences\n      values: ["https://bookinfo.io"]'), req({ auth: auth({ ...claims, aud: 'https://bookinfo.io' }) }))).toBe(true)
-    expect(allowed(ps('request.auth.audiences\n      values: ["other"]'), req({ auth: auth(claims) }))).toBe(false)
-    expect(allowed(ps('request.auth.presenter\n      values: ["client-1"]'), req({ auth: auth(claims) }))).toBe(true)
-    expect(allowed(ps('request.auth.presenter\n      values: ["client-2"]'), req({ auth: auth(claims) }))).toBe(false)
-  })
-
-  it('source.principal', () => {
-    const p = ps('source.principal\n      values: ["cluster.local/ns/bookinfo/sa/bookinfo-reviews"]')
-    expect(allowed(p, req({ sourcePrincipal: 'cluster.local/ns/bookinfo/sa/bookinfo-reviews' }))).toBe(true)
-    expect(allowed(p, req())).toBe(false)
+  it('ports compare the destination port; notPorts excludes it', () => {
+    expect(allowed(authorizer(rule('to:\n- operation:\n    ports: ["9080"]')), req())).toBe(true)
+    expect(allowed(authorizer(rule('to:\n- operation:\n    notPorts: ["9080"]')), req())).toBe(false)
   })
 })

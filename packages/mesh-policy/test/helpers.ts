@@ -5,13 +5,15 @@ import { Writable } from 'node:stream'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose'
 import { startTestServer, type TestServer } from '@bookinfo/test-helpers'
-import { meshPolicyPlugin, type MeshPolicyOptions } from '../src/index.ts'
+import { meshPolicyPlugin, meshPolicyServerOptions, type MeshPolicyOptions } from '../src/index.ts'
 
 /** An RS256 signing key with its public JWK, like the bundled IdP's. */
 export interface TestIssuer {
   issuer: string
   jwk: JWK
   sign: (claims: JWTPayload, opts?: { expiresIn?: string | number, notBefore?: string | number, audience?: string | string[] }) => Promise<string>
+  /** Signs exactly this payload (no iss/iat/exp added), with this key's kid unless the header says otherwise. */
+  signExact: (payload: JWTPayload, header?: { kid?: string, typ?: string }) => Promise<string>
 }
 
 export async function createIssuer (issuer: string, kid: string): Promise<TestIssuer> {
@@ -30,6 +32,7 @@ export async function createIssuer (issuer: string, kid: string): Promise<TestIs
       if (opts.notBefore !== undefined) jwt.setNotBefore(opts.notBefore)
       return jwt.sign(privateKey)
     },
+    signExact: async (payload, header = {}) => new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT', ...header }).sign(privateKey),
   }
 }
 
@@ -68,16 +71,16 @@ export interface LoggedApp {
  * A small Fastify app labelled as a workload: the plugin, then routes that echo what reached them
  * (so tests can see which headers the plugin left).
  */
-export async function policyApp (opts: MeshPolicyOptions, paths: string[] = ['/*']): Promise<LoggedApp> {
+export async function policyApp (opts: MeshPolicyOptions, paths: string[] = ['/*'], server: { normalize?: boolean } = {}): Promise<LoggedApp> {
   let out = ''
   const stream = new Writable({ write (chunk, _enc, cb) { out += String(chunk); cb() } })
-  const app = Fastify({ logger: { level: 'info', stream } })
+  const app = Fastify({ logger: { level: 'info', stream }, ...(server.normalize === false ? {} : meshPolicyServerOptions(opts)) })
   await app.register(meshPolicyPlugin, opts)
   for (const path of paths) {
     app.route({
       method: ['GET', 'POST', 'PUT', 'DELETE'],
       url: path,
-      handler: async (request) => ({ ok: true, authorization: request.headers.authorization ?? null, peer: request.headers['x-bookinfo-peer'] ?? null }),
+      handler: async (request) => ({ ok: true, url: request.url, authorization: request.headers.authorization ?? null, peer: request.headers['x-bookinfo-peer'] ?? null }),
     })
   }
   await app.ready()

@@ -30,10 +30,9 @@ describe('loading istio/security', () => {
       'allow-nothing', 'details-policy', 'details-probes', 'idp-policy', 'mongodb-policy', 'mysqldb-policy',
       'productpage-policy', 'productpage-probes', 'ratings-policy', 'ratings-probes', 'reviews-policy', 'reviews-probes',
     ])
-    expect(set.requestAuthentications.map((r) => r.jwtRules)).toEqual([[{
+    expect(set.requestAuthentications.map((r) => r.jwtRules)).toMatchObject([[{
       issuer: 'http://localhost:9090/',
       jwksUri: 'http://localhost:9090/.well-known/jwks.json',
-      jwks: undefined,
       audiences: ['https://bookinfo.io'],
       forwardOriginalToken: true,
     }]])
@@ -43,6 +42,17 @@ describe('loading istio/security', () => {
   it('reads single files as well as directories', async () => {
     const set = await loadPolicies([join(SECURITY_DIR, 'allow-nothing.yaml'), join(SECURITY_DIR, 'details-policy.yaml')])
     expect(set.authorizationPolicies.map((p) => p.ref.name)).toEqual(['allow-nothing', 'details-policy'])
+  })
+
+  it('ignores a kustomization.yaml in the policy directory (with or without apiVersion)', async () => {
+    const dir = await policyDir({
+      'kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- allow.yaml\npatches:\n- path: patch.yaml\n',
+      'allow.yaml': AP('  rules: [{}]', 'allow-all'),
+    })
+    const nested = await policyDir({ 'kustomization.yml': 'namespace: bookinfo\nresources:\n- ../base\n' })
+    const set = await loadPolicies([dir, nested])
+    expect(set.authorizationPolicies.map((p) => p.ref.name)).toEqual(['allow-all'])
+    expect(set.requestAuthentications).toEqual([])
   })
 
   it('names a missing path', async () => {
@@ -76,98 +86,105 @@ describe('selecting the policies of a workload', () => {
     expect(selectForWorkload(parsePolicies(text('mesh-root'), 'f'), wl, 'mesh-root').authorizationPolicies).toHaveLength(1)
   })
 
+  it('never selects a resource attached with targetRefs (it binds to a gateway or a waypoint)', () => {
+    const set = parsePolicies(AP('  targetRefs:\n  - kind: Gateway\n    group: gateway.networking.k8s.io\n    name: g\n  rules: [{}]'), 'f')
+    expect(set.authorizationPolicies[0]?.attachedByTargetRef).toBe(true)
+    expect(selectForWorkload(set, { namespace: 'x', labels: {} }).authorizationPolicies).toEqual([])
+  })
+
   it('reads an empty spec as an ALLOW policy without rules (allow-nothing)', () => {
-    const set = parsePolicies(AP('  {}'), 'f')
-    expect(set.authorizationPolicies[0]).toMatchObject({ action: 'ALLOW', rules: [] })
+    expect(parsePolicies(AP('  {}'), 'f').authorizationPolicies[0]).toMatchObject({ action: 'ALLOW', rules: [], dryRun: false })
   })
 })
 
-describe('unsupported fields are refused at load, naming file, resource and field', () => {
-  const cases: Array<[string, string, string]> = [
-    ['from.source.namespaces', AP('  rules:\n  - from:\n    - source:\n        namespaces: ["bookinfo"]'),
-      'f.yaml: AuthorizationPolicy p: spec.rules[0].from[0].source.namespaces: field not supported'],
-    ['from.source.ipBlocks', AP('  rules:\n  - from:\n    - source:\n        ipBlocks: ["10.0.0.0/8"]'),
-      'spec.rules[0].from[0].source.ipBlocks: field not supported'],
-    ['from.source.remoteIpBlocks', AP('  rules:\n  - from:\n    - source:\n        remoteIpBlocks: ["10.0.0.0/8"]'),
-      'spec.rules[0].from[0].source.remoteIpBlocks: field not supported'],
-    ['to.operation.hosts', AP('  rules:\n  - to:\n    - operation:\n        hosts: ["details"]'),
-      'spec.rules[0].to[0].operation.hosts: field not supported'],
-    ['to.operation.ports', AP('  rules:\n  - to:\n    - operation:\n        ports: ["9080"]'),
-      'spec.rules[0].to[0].operation.ports: field not supported'],
-    ['when key source.ip', AP('  rules:\n  - when:\n    - key: source.ip\n      values: ["10.0.0.1"]'),
-      'spec.rules[0].when[0].key: "source.ip": condition key not supported'],
-    ['when key source.namespace', AP('  rules:\n  - when:\n    - key: source.namespace\n      values: ["x"]'),
-      'spec.rules[0].when[0].key: "source.namespace": condition key not supported'],
-    ['action AUDIT', AP('  action: AUDIT\n  rules: [{}]'), 'spec.action: AUDIT is not supported'],
-    ['action CUSTOM', AP('  action: CUSTOM\n  rules: [{}]'), 'spec.action: CUSTOM is not supported'],
-    ['provider', AP('  provider:\n    name: ext-authz\n  rules: [{}]'), 'spec.provider: field not supported'],
-    ['targetRefs', AP('  targetRefs:\n  - kind: Gateway\n    name: g\n  rules: [{}]'), 'spec.targetRefs: field not supported'],
-    ['targetRef', RA('  targetRef:\n    kind: Gateway\n    name: g'), 'RequestAuthentication ra: spec.targetRef: field not supported'],
-    ['jwtRules.fromHeaders', RA('  jwtRules:\n  - issuer: i\n    jwksUri: http://127.0.0.1/jwks\n    fromHeaders:\n    - name: x-jwt'),
-      'spec.jwtRules[0].fromHeaders: field not supported'],
-    ['jwtRules.fromParams', RA('  jwtRules:\n  - issuer: i\n    jwksUri: http://127.0.0.1/jwks\n    fromParams: [t]'),
-      'spec.jwtRules[0].fromParams: field not supported'],
-    ['jwtRules.outputPayloadToHeader', RA('  jwtRules:\n  - issuer: i\n    jwksUri: http://127.0.0.1/jwks\n    outputPayloadToHeader: x-p'),
-      'spec.jwtRules[0].outputPayloadToHeader: field not supported'],
-    ['jwtRules without a key source', RA('  jwtRules:\n  - issuer: i'), 'spec.jwtRules[0]: needs jwksUri or jwks'],
-    ['PeerAuthentication portLevelMtls',
-      'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: pa\nspec:\n  portLevelMtls:\n    "9080":\n      mode: DISABLE\n',
-      'PeerAuthentication pa: spec.portLevelMtls: field not supported'],
-    ['a misspelt field', AP('  rules:\n  - to:\n    - operation:\n        path: ["/x"]'), 'spec.rules[0].to[0].operation.path: unknown field'],
-    ['a path template', AP('  rules:\n  - to:\n    - operation:\n        paths: ["/books/{*}/x"]'), 'path templates are not supported'],
-    ['a wildcard inside a value', AP('  rules:\n  - to:\n    - operation:\n        paths: ["/a*b"]'), 'a wildcard may only start or end a value'],
-    ['an empty source', AP('  rules:\n  - from:\n    - source: {}'), 'spec.rules[0].from[0].source: must not be empty'],
-    ['a condition without values', AP('  rules:\n  - when:\n    - key: request.auth.principal'), 'spec.rules[0].when[0]: needs values or notValues'],
+describe('the whole API outside CUSTOM and SNI loads', () => {
+  it('reads every source, operation and condition field', () => {
+    const text = AP([
+      '  action: AUDIT',
+      '  rules:',
+      '  - from:',
+      '    - source:',
+      '        namespaces: ["a"]',
+      '        notNamespaces: ["b"]',
+      '        ipBlocks: ["10.0.0.0/8", "2001:db8::1"]',
+      '        notIpBlocks: ["10.1.0.0/16"]',
+      '        remoteIpBlocks: ["203.0.113.4"]',
+      '        notRemoteIpBlocks: ["203.0.113.0/24"]',
+      '        trustDomains: ["*.local"]',
+      '        requestPrincipals: ["*"]',
+      '    - source:',
+      '        serviceAccounts: ["ns/sa", "sa"]',
+      '    to:',
+      '    - operation:',
+      '        hosts: ["*.example.com"]',
+      '        notPorts: ["8080"]',
+      '        paths: ["/a/{*}/b/{**}", "/a*b"]',
+      '    when:',
+      '    - key: remote.ip',
+      '      values: ["10.0.0.1"]',
+      '    - key: destination.port',
+      '      notValues: ["9090"]',
+      '    - key: source.serviceAccount',
+      '      values: ["ns/sa"]',
+    ].join('\n'))
+    const policy = parsePolicies(text, 'f').authorizationPolicies[0]
+    expect(policy?.action).toBe('AUDIT')
+    expect(policy?.rules[0]?.from?.[0]?.remoteIpBlocks).toEqual(['203.0.113.4'])
+    expect(policy?.rules[0]?.to?.[0]?.paths).toEqual(['/a/{*}/b/{**}', '/a*b'])
+    expect(policy?.rules[0]?.when?.map((c) => c.attribute.kind)).toEqual(['remoteIp', 'destinationPort', 'sourceServiceAccount'])
+  })
+
+  it('reads every jwtRule field, durations included', () => {
+    const rule = parsePolicies(RA([
+      '  jwtRules:',
+      '  - issuer: i',
+      '    jwksUri: https://idp.example/jwks',
+      '    fromHeaders:',
+      '    - name: X-Jwt',
+      '      prefix: "Bearer "',
+      '    fromParams: [t]',
+      '    fromCookies: [c]',
+      '    outputPayloadToHeader: X-Payload',
+      '    outputClaimToHeaders:',
+      '    - header: X-Sub',
+      '      claim: sub',
+      '    timeout: 1m30s',
+      '    spaceDelimitedClaims: [roles]',
+    ].join('\n')), 'f').requestAuthentications[0]?.jwtRules[0]
+    expect(rule).toMatchObject({
+      fromHeaders: [{ name: 'x-jwt', prefix: 'Bearer ' }],
+      fromParams: ['t'],
+      fromCookies: ['c'],
+      outputPayloadToHeader: 'x-payload',
+      outputClaimToHeaders: [{ header: 'x-sub', claim: 'sub' }],
+      timeoutMs: 90_000,
+      spaceDelimitedClaims: ['roles'],
+    })
+  })
+
+  it('reads the istio.io/dry-run annotation and PeerAuthentication port-level settings', () => {
+    const dry = 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: d\n  annotations:\n    istio.io/dry-run: "true"\nspec:\n  action: DENY\n  rules: [{}]\n'
+    expect(parsePolicies(dry, 'f').authorizationPolicies[0]?.dryRun).toBe(true)
+    const pa = 'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: pa\nspec:\n  selector:\n    matchLabels:\n      app: a\n  portLevelMtls:\n    "8080":\n      mode: DISABLE\n'
+    expect(parsePolicies(pa, 'f').peerAuthentications[0]?.portLevelMtls).toEqual({ 8080: 'DISABLE' })
+  })
+})
+
+describe('refused at load, naming file, resource and field', () => {
+  it.each([
+    ['a misspelt field', AP('  rules:\n  - to:\n    - operation:\n        path: ["/x"]'), 'f.yaml: AuthorizationPolicy p: spec.rules[0].to[0].operation.path: unknown field'],
     ['an unknown action', AP('  action: PERMIT'), 'spec.action: unknown action "PERMIT"'],
-  ]
-  it.each(cases)('%s', (_name, text, message) => {
+    ['an empty value', AP('  rules:\n  - to:\n    - operation:\n        paths: [""]'), 'spec.rules[0].to[0].operation.paths[0]: must be a non-empty string'],
+    ['a bad duration', RA('  jwtRules:\n  - issuer: i\n    jwksUri: https://x/jwks\n    timeout: soon'), 'spec.jwtRules[0].timeout: must be a duration'],
+    ['an inline JWKS that is not a key set', RA('  jwtRules:\n  - issuer: i\n    jwks: \'{"k": 1}\''), 'spec.jwtRules[0].jwks: must be a JWK set'],
+    ['an unknown kind of the group', 'apiVersion: security.istio.io/v1\nkind: Sidecar\nmetadata:\n  name: s\nspec: {}\n', 'Sidecar s: kind: unknown kind'],
+    ['an unknown version of the group', 'apiVersion: security.istio.io/v2\nkind: AuthorizationPolicy\nmetadata:\n  name: s\nspec: {}\n', 'apiVersion: security.istio.io/v2 is not supported'],
+  ])('%s', (_name, text, message) => {
     expect(loadError(text)).toContain(message)
   })
 
-  it('refuses an unknown security.istio.io kind and api version', () => {
-    expect(loadError('apiVersion: security.istio.io/v1\nkind: Sidecar\nmetadata:\n  name: s\nspec: {}\n')).toContain('Sidecar s: kind: unknown kind')
-    expect(loadError('apiVersion: security.istio.io/v2\nkind: AuthorizationPolicy\nmetadata:\n  name: s\nspec: {}\n')).toContain('apiVersion: security.istio.io/v2 is not supported')
-  })
-
   it('fails loadPolicies for a bad file among good ones, naming it', async () => {
-    const dir = await policyDir({ 'a-good.yaml': AP('  {}', 'good'), 'b-bad.yaml': AP('  action: AUDIT', 'bad') })
-    await expect(loadPolicies([dir])).rejects.toThrow(`${join(dir, 'b-bad.yaml')}: AuthorizationPolicy bad: spec.action: AUDIT is not supported`)
-  })
-})
-
-describe('supported fields', () => {
-  it('reads an inline JWKS (a JSON string, as in Istio) and refuses one that is not a key set', () => {
-    const set = parsePolicies(RA('  jwtRules:\n  - issuer: i\n    jwks: \'{"keys": [{"kty": "RSA", "n": "x", "e": "AQAB"}]}\''), 'f')
-    expect(set.requestAuthentications[0]?.jwtRules[0]?.jwks).toEqual({ keys: [{ kty: 'RSA', n: 'x', e: 'AQAB' }] })
-    expect(loadError(RA('  jwtRules:\n  - issuer: i\n    jwks: "{not json"'))).toContain('spec.jwtRules[0].jwks: is not valid JSON')
-    expect(loadError(RA('  jwtRules:\n  - issuer: i\n    jwks: \'{"k": 1}\''))).toContain('spec.jwtRules[0].jwks: must be a JWK set')
-    expect(loadError(RA('  jwtRules:\n  - issuer: i\n    jwksUri: file:///etc/keys'))).toContain('spec.jwtRules[0].jwksUri: must be an http(s) URL')
-  })
-
-  it('parses condition keys: nested claims, headers, principals, audiences, presenter', () => {
-    const set = parsePolicies(AP([
-      '  rules:',
-      '  - when:',
-      '    - key: request.auth.claims[realm_access][roles]',
-      '      values: ["admin"]',
-      '    - key: request.headers[X-Canary]',
-      '      notValues: ["1"]',
-      '    - key: request.auth.principal',
-      '      values: ["*"]',
-      '    - key: request.auth.audiences',
-      '      values: ["a"]',
-      '    - key: request.auth.presenter',
-      '      values: ["c"]',
-      '    - key: source.principal',
-      '      values: ["cluster.local/*"]',
-    ].join('\n')), 'f')
-    expect(set.authorizationPolicies[0]?.rules[0]?.when?.map((c) => c.attribute)).toEqual([
-      { kind: 'claim', path: ['realm_access', 'roles'] },
-      { kind: 'header', name: 'x-canary' },
-      { kind: 'requestPrincipal' },
-      { kind: 'audiences' },
-      { kind: 'presenter' },
-      { kind: 'sourcePrincipal' },
-    ])
+    const dir = await policyDir({ 'a-good.yaml': AP('  {}', 'good'), 'b-bad.yaml': AP('  action: CUSTOM\n  rules: [{}]', 'bad') })
+    await expect(loadPolicies([dir])).rejects.toThrow(`${join(dir, 'b-bad.yaml')}: AuthorizationPolicy bad: spec.action: not supported outside a mesh`)
   })
 })

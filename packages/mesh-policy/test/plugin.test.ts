@@ -1,52 +1,17 @@
-// The Fastify plugin end to end: the replies Envoy gives (401 from jwt_authn, 403 `RBAC: access denied`
-// from RBAC), header handling, start-up logs, and what it refuses to start with.
-import { connect, type AddressInfo } from 'node:net'
-import { join } from 'node:path'
+// The Fastify plugin end to end: the replies Envoy gives (401/403 from jwt_authn, 403 `RBAC: access
+// denied` from RBAC, 400 for paths it cannot normalise), and header handling.
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Fastify from 'fastify'
-import type { TestServer } from '@bookinfo/test-helpers'
 import { meshPolicyPlugin, peerHeaders, serviceAccountPrincipal, type MeshPolicyOptions } from '../src/index.ts'
-import { createIssuer, policyApp, policyDir, SECURITY_DIR, startJwksServer, type TestIssuer } from './helpers.ts'
+import { policyApp, policyDir } from './helpers.ts'
+import { AUDIENCE, ISSUER, pluginFixture, rawGet, SECRET, type PluginFixture } from './plugin-fixture.ts'
 
-const ISSUER = 'http://localhost:9090/'
-const AUDIENCE = 'https://bookinfo.io'
-const SECRET = 'a-peer-secret-of-at-least-32-characters'
-
-let idp: TestIssuer
-let jwks: TestServer
-
-beforeAll(async () => {
-  idp = await createIssuer(ISSUER, 'idp-key')
-  jwks = await startJwksServer([idp.jwk])
-})
-afterAll(async () => { await jwks.close() })
-
-function options (app: string, over: Partial<MeshPolicyOptions> = {}): MeshPolicyOptions {
-  return {
-    enabled: true,
-    files: [SECURITY_DIR],
-    workload: { namespace: 'bookinfo', labels: { app, version: 'v1' } },
-    jwksUri: `${jwks.url}/.well-known/jwks.json`,
-    peerSecret: SECRET,
-    ...over,
-  }
-}
-
-/** `<status> <body>` of a GET with the request target sent byte for byte. */
-async function rawGet (port: number, target: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => {
-      socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`)
-    })
-    let data = ''
-    socket.on('data', (d) => { data += String(d) })
-    socket.on('end', () => resolve(`${data.split(' ')[1] ?? ''} ${data.split('\r\n\r\n')[1] ?? ''}`))
-    socket.on('error', reject)
-  })
-}
-
-const moderatorToken = async (): Promise<string> =>
-  idp.sign({ sub: 'mod@bookinfo.com', permissions: ['read:book-details', 'read:book-reviews'] }, { audience: AUDIENCE })
+let f: PluginFixture
+beforeAll(async () => { f = await pluginFixture() })
+afterAll(async () => { await f.jwks.close() })
+const options = (app: string, over?: Partial<MeshPolicyOptions>): MeshPolicyOptions => f.options(app, over)
+const moderatorToken = async (): Promise<string> => f.moderatorToken()
 
 describe('replies', () => {
   it('denial: 403, body `RBAC: access denied`, text/plain (as Envoy answers)', async () => {
@@ -58,14 +23,14 @@ describe('replies', () => {
     await app.close()
   })
 
-  it('bad token: 401 with the reason, text/plain, `www-authenticate: Bearer`', async () => {
+  it('bad token: 401 with the reason, text/plain, `www-authenticate: Bearer` whose realm leaves the query out', async () => {
     const { app } = await policyApp(options('details'))
-    const expired = await idp.sign({ sub: 'u' }, { audience: AUDIENCE, expiresIn: Math.floor(Date.now() / 1000) - 3600 })
-    const res = await app.inject({ url: '/details/0', headers: { authorization: `Bearer ${expired}` } })
+    const expired = await f.idp.sign({ sub: 'u' }, { audience: AUDIENCE, expiresIn: Math.floor(Date.now() / 1000) - 3600 })
+    const res = await app.inject({ url: `/details/0?access_token=${expired}` })
     expect(res.statusCode).toBe(401)
     expect(res.body).toBe('Jwt is expired')
     expect(res.headers['content-type']).toMatch(/^text\/plain/)
-    expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"')
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="http://localhost:80/details/0", error="invalid_token"')
     await app.close()
   })
 
@@ -80,7 +45,7 @@ describe('replies', () => {
 
   it('without forwardOriginalToken the validated token is removed before the route (Istio default)', async () => {
     const dir = await policyDir({
-      'ra.yaml': `apiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata:\n  name: ra\nspec:\n  jwtRules:\n  - issuer: "${ISSUER}"\n    jwksUri: "${jwks.url}/jwks"\n`,
+      'ra.yaml': `apiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata:\n  name: ra\nspec:\n  jwtRules:\n  - issuer: "${ISSUER}"\n    jwksUri: "${f.jwks.url}/jwks"\n`,
     })
     const { app } = await policyApp(options('details', { files: [dir], jwksUri: undefined }))
     const res = await app.inject({ url: '/details/0', headers: { authorization: `Bearer ${await moderatorToken()}` } })
@@ -109,15 +74,28 @@ describe('replies', () => {
   })
 
   // Sent over a real socket: inject() would resolve dot segments and backslashes before the plugin sees them.
-  it('refuses paths whose meaning a router could change (dot segments, backslash, escaped unreserved) with 400', async () => {
+  it('normalises paths as Istio does before the policy and the route; refuses what Envoy refuses with an empty 400', async () => {
     const { app } = await policyApp(options('details'))
     await app.listen({ port: 0, host: '127.0.0.1' })
     const { port } = app.server.address() as AddressInfo
     try {
-      for (const path of ['/health/../details/0', '/./health', '/%68ealth', '/detail%73/0', '/health\\x', 'http://127.0.0.1/health']) {
-        expect(await rawGet(port, path), path).toBe('400 Bad Request')
-      }
-      expect(await rawGet(port, '/health'), '/health').toMatch(/^200 /)
+      for (const path of ['/./health', '/%68ealth', '/metrics/../health', '/health?x=/../y']) expect(await rawGet(port, path), path).toMatch(/^200 /)
+      for (const path of ['/health/../details/0', '/detail%73/0', '/health\\x', '/%2E%2E/details/0']) expect(await rawGet(port, path), path).toBe('403 RBAC: access denied')
+      for (const path of ['http://127.0.0.1/health', '/health#x', '/health%00', '*']) expect(await rawGet(port, path), path).toBe('400 ')
+      expect(JSON.parse((await rawGet(port, '/health/../%68ealth?q=1')).slice(4))).toMatchObject({ url: '/health?q=1' })
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('without meshPolicyServerOptions a path Istio would normalise is refused (the route would see another path), and a warning says why', async () => {
+    const { app, logs } = await policyApp(options('details'), ['/*'], { normalize: false })
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const { port } = app.server.address() as AddressInfo
+    try {
+      expect(await rawGet(port, '/./health')).toBe('400 ')
+      expect(await rawGet(port, '/health')).toMatch(/^200 /)
+      expect(logs()).toContain('built without meshPolicyServerOptions()')
     } finally {
       await app.close()
     }
@@ -137,82 +115,19 @@ describe('replies', () => {
     await app.close()
   })
 
-  it('keeps escapes of reserved characters as they are (no normalisation, no denial)', async () => {
+  it('keeps escapes of reserved characters as they are', async () => {
     const { app } = await policyApp(options('productpage'))
     expect((await app.inject({ url: '/static/a%20b.css' })).statusCode).toBe(200)
     await app.close()
   })
-})
 
-describe('start-up', () => {
-  it('logs how source principals are treated (with a peer secret)', async () => {
-    const { app, logs } = await policyApp(options('ratings'))
-    expect(logs()).toContain('source principals: mTLS peer identity is unavailable outside a mesh; the source principal is the subject of a valid `x-bookinfo-peer` assertion')
-    expect(logs()).toContain('PeerAuthentication is not enforced outside a mesh')
-    expect(logs()).toContain('"authorizationPolicies":["ALLOW allow-nothing","ALLOW ratings-probes","ALLOW ratings-policy"]')
+  it('reads Envoy pseudo-headers in request.headers conditions', async () => {
+    const dir = await policyDir({ 'p.yaml': 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: p\nspec:\n  rules:\n  - when:\n    - key: request.headers[:path]\n      values: ["/a?x=1"]\n    - key: request.headers[:method]\n      values: ["GET"]\n    - key: request.headers[:authority]\n      values: ["svc:*"]\n' })
+    const { app } = await policyApp(options('details', { files: [dir] }))
+    expect((await app.inject({ url: '/a?x=1', headers: { host: 'svc:9080' } })).statusCode).toBe(200)
+    expect((await app.inject({ url: '/a?x=2', headers: { host: 'svc:9080' } })).statusCode).toBe(403)
+    expect((await app.inject({ method: 'POST', url: '/a?x=1', headers: { host: 'svc:9080' } })).statusCode).toBe(403)
+    expect((await app.inject({ url: '/a?x=1', headers: { host: 'other' } })).statusCode).toBe(403)
     await app.close()
-  })
-
-  it('logs how source principals are treated (without a peer secret) and never matches `principals` then', async () => {
-    const { app, logs } = await policyApp(options('ratings', { peerSecret: undefined }))
-    expect(logs()).toContain('no peer secret is configured, so no request has a source principal: `principals` never match and `notPrincipals` always match')
-    const headers = {
-      authorization: `Bearer ${await moderatorToken()}`,
-      ...await peerHeaders({ secret: SECRET, principal: serviceAccountPrincipal('bookinfo', 'bookinfo-reviews'), audience: 'ratings' }),
-    }
-    expect((await app.inject({ url: '/ratings/0', headers })).statusCode).toBe(403)
-    await app.close()
-  })
-
-  it('never logs the token', async () => {
-    const { app, logs } = await policyApp(options('details'))
-    const token = await moderatorToken()
-    await app.inject({ url: '/details/0', headers: { authorization: `Bearer ${token}x` } })
-    expect(logs()).toContain('mesh policy: JWT rejected')
-    expect(logs()).not.toContain(token.split('.')[1])
-    await app.close()
-  })
-
-  it('enabled: false enforces nothing and loads nothing (inside Istio)', async () => {
-    const { app, logs } = await policyApp(options('details', { enabled: false, files: ['/nonexistent'] }))
-    expect((await app.inject({ url: '/details/0', headers: { authorization: 'Bearer garbage' } })).statusCode).toBe(200)
-    expect(logs()).toContain('mesh policy: off')
-    await app.close()
-  })
-
-  it('refuses to start on an unsupported field, naming it', async () => {
-    const dir = await policyDir({ 'p.yaml': 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: by-ns\nspec:\n  rules:\n  - from:\n    - source:\n        namespaces: ["bookinfo"]\n' })
-    const app = Fastify()
-    await expect(app.register(meshPolicyPlugin, options('details', { files: [dir] }))).rejects.toThrow(
-      `${join(dir, 'p.yaml')}: AuthorizationPolicy by-ns: spec.rules[0].from[0].source.namespaces: field not supported`)
-    await app.close()
-  })
-
-  it('refuses issuer/jwksUri overrides when the files hold several issuers', async () => {
-    const rule = (iss: string): string => `  - issuer: "${iss}"\n    jwksUri: "http://127.0.0.1:1/jwks"\n`
-    const dir = await policyDir({ 'ra.yaml': `apiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata:\n  name: ra\nspec:\n  jwtRules:\n${rule('a')}${rule('b')}` })
-    const app = Fastify()
-    await expect(app.register(meshPolicyPlugin, options('details', { files: [dir] }))).rejects.toThrow('need a single jwtRule issuer, found: a, b')
-    await app.close()
-  })
-
-  it('refuses a peer secret for a workload without an app label', async () => {
-    const app = Fastify()
-    await expect(app.register(meshPolicyPlugin, options('details', { workload: { namespace: 'bookinfo', labels: {} } }))).rejects.toThrow('`app` label')
-    await app.close()
-  })
-
-  it('the issuer override replaces the YAML issuer (what an overlay would patch)', async () => {
-    const other = await createIssuer('https://tenant.invalid/', 'tenant-key')
-    const server = await startJwksServer([other.jwk])
-    try {
-      const { app } = await policyApp(options('details', { issuer: 'https://tenant.invalid/', jwksUri: `${server.url}/jwks` }))
-      const token = await other.sign({ sub: 'u', permissions: ['read:book-details'] }, { audience: AUDIENCE })
-      expect((await app.inject({ url: '/details/0', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200)
-      expect((await app.inject({ url: '/details/0', headers: { authorization: `Bearer ${await moderatorToken()}` } })).statusCode).toBe(401)
-      await app.close()
-    } finally {
-      await server.close()
-    }
   })
 })

@@ -15,6 +15,8 @@ export interface PolicyLayer<O extends { enabled: boolean }> {
   plugin: FastifyPluginAsync<O>
   /** undefined or `enabled: false`: no policy (upstream's open services, or Istio enforces it). */
   options: O | undefined
+  /** Server settings the policy needs when enabled (mesh-policy: `rewriteUrl`, its path normalisation). */
+  serverOptions?: Pick<FastifyServerOptions, 'rewriteUrl'>
 }
 
 export interface ServiceOptions<O extends { enabled: boolean }> {
@@ -44,10 +46,10 @@ export interface Service {
  * registers its own routes; nothing here reads the environment or listens.
  */
 export async function createService<O extends { enabled: boolean }> (opts: ServiceOptions<O> = {}): Promise<Service> {
-  const app = Fastify(opts.server ?? serverOptions(false))
+  const policy = opts.policy?.options?.enabled === true ? opts.policy : undefined
+  const app = Fastify({ ...(opts.server ?? serverOptions(false)), ...policy?.serverOptions })
   await app.register(hygienePlugin, opts.notFound ? { notFound: opts.notFound } : {})
-  const policy = opts.policy
-  if (policy?.options?.enabled === true) await app.register(policy.plugin, policy.options)
+  if (policy?.options) await app.register(policy.plugin, policy.options)
   const metrics = createMetricsRegistry()
   await app.register(metricsPlugin, { registry: metrics })
   if (opts.health) registerJsonHealth(app, opts.health)

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { createService, serverOptions, type OutboundDeps } from '@bookinfo/service-kit'
-import { meshPolicyPlugin } from '@bookinfo/mesh-policy'
+import { meshPolicyLayer } from '@bookinfo/mesh-policy'
 import type { DetailsConfig } from './config.ts'
 import { detailsRoutes } from './routes/details.ts'
 
@@ -14,7 +14,7 @@ export async function buildApp (
 ): Promise<FastifyInstance> {
   const { app } = await createService({
     server: serverOpts,
-    policy: { plugin: meshPolicyPlugin, options: config.meshPolicy },
+    policy: meshPolicyLayer(config.meshPolicy),
     // Upstream's WEBrick mount also answered below /health/.
     health: { service: 'Details', prefix: true },
   })

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import { createService, serverOptions } from '@bookinfo/service-kit'
-import { meshPolicyPlugin } from '@bookinfo/mesh-policy'
+import { meshPolicyLayer } from '@bookinfo/mesh-policy'
 import type { Dispatcher } from 'undici'
 import { oidcLoginPlugin } from './auth/oidc/plugin.ts'
 import type { DiscoveryOptions } from './auth/oidc/discovery.ts'
@@ -43,7 +43,7 @@ export async function buildApp (
   const { app, metrics } = await createService({
     server: secureBehindProxy ? { ...serverOpts, trustProxy: true } : serverOpts,
     notFound,
-    policy: { plugin: meshPolicyPlugin, options: config.meshPolicy },
+    policy: meshPolicyLayer(config.meshPolicy),
   })
   await app.register(securityHeadersPlugin)
   const callBackend = createBackendCaller({

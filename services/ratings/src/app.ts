@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { createService, serverOptions } from '@bookinfo/service-kit'
-import { meshPolicyPlugin } from '@bookinfo/mesh-policy'
+import { meshPolicyLayer } from '@bookinfo/mesh-policy'
 import type { Config } from './config.ts'
 import { mongoSource } from './db/mongo.ts'
 import { mysqlSource } from './db/mysql.ts'
@@ -23,7 +23,7 @@ export async function buildApp (
     server: serverOpts,
     // Upstream's router answered an unknown path with 404, an empty body and no content type.
     notFound: (_request, reply) => reply.code(404).send(),
-    policy: { plugin: meshPolicyPlugin, options: config.meshPolicy },
+    policy: meshPolicyLayer(config.meshPolicy),
     health: { service: 'Ratings', isHealthy: faults.isHealthy },
   })
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { createService, serverOptions, type OutboundDeps } from '@bookinfo/service-kit'
-import { meshPolicyPlugin } from '@bookinfo/mesh-policy'
+import { meshPolicyLayer } from '@bookinfo/mesh-policy'
 import type { ReviewsConfig } from './config.ts'
 import { reviewsRoutes } from './routes/reviews.ts'
 
@@ -14,7 +14,7 @@ export async function buildApp (
 ): Promise<FastifyInstance> {
   const { app } = await createService({
     server: serverOpts,
-    policy: { plugin: meshPolicyPlugin, options: config.meshPolicy },
+    policy: meshPolicyLayer(config.meshPolicy),
     health: { service: 'Reviews' },
   })
   await app.register(reviewsRoutes, { config, deps })

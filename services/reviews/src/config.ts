@@ -57,7 +57,7 @@ export function configFromEnv (env: Record<string, string | undefined>): { base:
         origin: backendUrl(parsed.RATINGS_HOSTNAME, parsed.SERVICES_DOMAIN, parsed.RATINGS_SERVICE_PORT),
         timeoutMs: ratingsTimeoutMs(parsed.STAR_COLOR, parsed.RATINGS_TIMEOUT_MS),
         ...(parsed.MESH_PEER_SECRET
-          ? { peer: { secret: parsed.MESH_PEER_SECRET, principal: serviceAccountPrincipal(parsed.MESH_POLICY_NAMESPACE, 'bookinfo-reviews') } }
+          ? { peer: { secret: parsed.MESH_PEER_SECRET, principal: serviceAccountPrincipal(parsed.MESH_POLICY_NAMESPACE, 'bookinfo-reviews', parsed.MESH_POLICY_TRUST_DOMAIN) } }
           : {}),
       }
     : undefined

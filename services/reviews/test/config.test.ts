@@ -63,6 +63,8 @@ describe('mesh policy settings', () => {
     const secret = 's'.repeat(32)
     const { config } = configFromEnv({ ENABLE_RATINGS: 'true', MESH_PEER_SECRET: secret, MESH_POLICY_NAMESPACE: 'demo' })
     expect(config.ratings?.peer).toEqual({ secret, principal: 'cluster.local/ns/demo/sa/bookinfo-reviews' })
+    const migrated = configFromEnv({ ENABLE_RATINGS: 'true', MESH_PEER_SECRET: secret, MESH_POLICY_TRUST_DOMAIN: 'new-td' })
+    expect(migrated.config.ratings?.peer?.principal).toBe('new-td/ns/bookinfo/sa/bookinfo-reviews')
   })
 
   it('refuses MESH_POLICY=on without MESH_POLICY_DIR, naming it', () => {
