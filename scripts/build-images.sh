@@ -125,7 +125,7 @@ fi
 bytes() { docker image inspect -f '{{.Size}}' "$1"; }
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1000000 }'; }
 base_bytes="$(bytes "$BASE_IMAGE")"
-printf '\n%-52s %10s %12s\n' "image" "size" "over base"
+printf '\n%-66s %10s %12s\n' "image" "size" "over base"
 for spec in "${IMAGES[@]}"; do
   name="${spec%%|*}"
   size="$(bytes "$PREFIX/$name:$TAG")"
