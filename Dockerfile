@@ -14,6 +14,8 @@ ARG APP_DIR
 WORKDIR /app
 COPY ${APP_DIR}/dist/ /app/
 ENV NODE_ENV=production
+# build-images.sh removes the superseded (dangling) images of earlier builds by this label.
+LABEL bookinfo-ts.image="${APP_DIR}"
 # Numeric, so Kubernetes' runAsNonRoot can check it; the files stay root-owned and read-only to it.
 USER 1000:1000
 # node is PID 1 and handles SIGTERM itself: stop accepting, finish in-flight requests, exit 0.

@@ -8,6 +8,7 @@ RUN if ls /tmp/debs/*.deb >/dev/null 2>&1; then dpkg -i /tmp/debs/*.deb; \
   else apt-get update && apt-get install -y --no-install-recommends redis-server && rm -rf /var/lib/apt/lists/*; fi \
   && rm -rf /tmp/debs && redis-server --version
 USER redis
+LABEL bookinfo-ts.image=redis
 EXPOSE 6379
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 CMD ["redis-cli", "ping"]

@@ -117,6 +117,9 @@ else
 fi
 echo "  $REDIS_IMAGE (FROM $debian_image) in $((SECONDS - t0))s"
 
+# Rebuilds leave the images they replace untagged: drop ours (label bookinfo-ts.image), nobody else's.
+docker image prune -f --filter label=bookinfo-ts.image >/dev/null 2>&1 || true
+
 if $BUILDX && $PUSH; then
   echo "build-images: pushed ${#IMAGES[@]} images + redis for $platforms in $((SECONDS - started))s"
   exit 0

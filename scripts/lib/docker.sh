@@ -13,10 +13,11 @@ _docker_sudo() {
   if [ "$(id -u)" -eq 0 ]; then echo ""; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then echo sudo; else return 1; fi
 }
 
-# The Debian packages whose binaries are missing, deduplicated, on one line.
+# The Debian packages whose binaries are missing (of those named, default all), deduplicated, on one line.
 docker_missing_packages() {
-  local entry missing=()
+  local entry missing=() wanted=" $* "
   for entry in "${DOCKER_TOOLS[@]}"; do
+    [ $# -eq 0 ] || [[ "$wanted" == *" ${entry%%:*} "* ]] || continue
     command -v "${entry%%:*}" >/dev/null || PATH="$PATH:/usr/sbin:/sbin" command -v "${entry%%:*}" >/dev/null \
       || [[ " ${missing[*]} " == *" ${entry#*:} "* ]] || missing+=("${entry#*:}")
   done
@@ -25,10 +26,12 @@ docker_missing_packages() {
 
 docker_engine_answers() { docker info >/dev/null 2>&1; }
 
-# Says what is missing and returns 2; returns 0 when docker answers. For scripts that install nothing.
+# docker_check WHO [BINARY...]: says what is missing (default: the docker CLI and engine) and returns 2;
+# returns 0 when docker answers. For scripts that install nothing.
 docker_check() {
   local what="$1" missing
-  missing="$(docker_missing_packages)"
+  shift
+  missing="$(docker_missing_packages "${@:-docker}")"
   if [ -n "$missing" ]; then
     echo "$what: missing $missing; install with: sudo apt-get install -y $missing (Debian/Ubuntu), or Docker Engine + Compose from your OS vendor" >&2
     return 2
