@@ -1,7 +1,8 @@
 // The docker-compose stack as a user runs it (scripts/test-compose.sh starts it first): one name for three
 // reviews deployments, a stopped backend is a message on the page, sessions live in Redis only, and a
 // taken port is named.
-import { describe, expect, it } from 'vitest'
+import { Agent, setGlobalDispatcher } from 'undici'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { OidcBrowser } from '../../packages/test-helpers/src/oidc-browser.ts'
 import { baseUrl, compose, composeResult, docker, eventually } from './stack.ts'
 
@@ -31,6 +32,12 @@ function containerIp (service: string): string {
 }
 
 describe('docker-compose stack', () => {
+  beforeAll(() => {
+    // A new connection per request, as a browser after a pause: a kept-alive socket that productpage closes
+    // (5 s idle) while a slow `docker-compose stop` runs would otherwise fail the next request in the client.
+    setGlobalDispatcher(new Agent({ pipelining: 0 }))
+  })
+
   it('answers `reviews` with the three reviews containers, as a Kubernetes Service would', () => {
     const expected = ['reviews-v1', 'reviews-v2', 'reviews-v3'].map(containerIp).sort()
     const script = "require('node:dns').lookup('reviews', { all: true }, (err, a) => { if (err) throw err; console.log(a.map((x) => x.address).sort().join(' ')) })"
@@ -57,8 +64,9 @@ describe('docker-compose stack', () => {
     } finally {
       compose('start', 'details', 'reviews-v1', 'reviews-v2', 'reviews-v3')
     }
-    await eventually('the full page once the backends are back', () => fullPage(browser))
-  })
+    await eventually('the full page once the backends are back', () => fullPage(browser), 90_000)
+    // Stopping and starting four containers takes a while on a busy machine.
+  }, 150_000)
 
   it('keeps sessions in Redis: a productpage restart keeps the login, a Redis restart ends it', async () => {
     const browser = await signedIn()
@@ -71,7 +79,7 @@ describe('docker-compose stack', () => {
       const { status, body } = await productpage(browser)
       return status === 200 && body.includes('Sign in') && !body.includes('Book Details')
     })
-  })
+  }, 120_000)
 
   it('fails `up` with a message that names a port already taken', () => {
     // A second project with the same file: its IdP wants 127.0.0.1:9090, which the running stack holds.
