@@ -18,7 +18,7 @@ const IMAGES: Array<[string, number]> = [
 ]
 const BARE = 'require("node:http").createServer((q, s) => s.end("ok")).listen(9080)'
 
-const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8' }).trim()
+const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
 const bytes = (image: string): number => Number(docker('image', 'inspect', '-f', '{{.Size}}', image))
 const mb = (b: number): string => `${(b / 1e6).toFixed(1)} MB`
 
