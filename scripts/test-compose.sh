@@ -34,6 +34,15 @@ if docker compose version >/dev/null 2>&1; then COMPOSE=(docker compose); else C
 echo "test-compose: ${COMPOSE[*]} $("${COMPOSE[@]}" version --short 2>/dev/null || echo '(version unknown)'), project $COMPOSE_PROJECT_NAME"
 COMPOSE+=(--env-file "${ENV_FILE#"$ROOT"/}")
 
+# Fresh secrets per run; the env file is git-ignored (.run/) and readable by us only.
+umask 077
+printf 'MESH_PEER_SECRET=%s\nSESSION_SECRET=%s\nOIDC_CLIENT_SECRET=%s\n' \
+  "$(node -p 'crypto.randomBytes(32).toString("base64url")')" "$(node -p 'crypto.randomBytes(32).toString("base64url")')" \
+  "$(node -p 'crypto.randomBytes(24).toString("base64url")')" >"$ENV_FILE"
+umask 022
+# A stack left by an interrupted earlier run would hold the ports: remove it (our project name only).
+"${COMPOSE[@]}" down --volumes --remove-orphans >"$STACK_DIR/down.log" 2>&1 || true
+
 # Fails early, naming the port, instead of half a stack (docker-compose would name it too, later).
 for port in 9080 9090; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -69,12 +78,6 @@ step 2 "image tests (test/images/images.test.ts, testcontainers)"
 "${VITEST_IMAGES[@]}" --outputFile.json="$STACK_DIR/images.json" test/images/images.test.ts || status=1
 
 step 3 "start the stack (docker-compose up) and wait for health"
-# Fresh secrets per run; the env file is git-ignored (.run/) and readable by us only.
-umask 077
-printf 'MESH_PEER_SECRET=%s\nSESSION_SECRET=%s\nOIDC_CLIENT_SECRET=%s\n' \
-  "$(node -p 'crypto.randomBytes(32).toString("base64url")')" "$(node -p 'crypto.randomBytes(32).toString("base64url")')" \
-  "$(node -p 'crypto.randomBytes(24).toString("base64url")')" >"$ENV_FILE"
-umask 022
 run_logged "docker-compose up" "$STACK_DIR/up.log" "${COMPOSE[@]}" up -d --no-build
 mkdir -p "$LOG_DIR"
 # Container ids stay the same through stop/start/restart (the stack tests do those).
