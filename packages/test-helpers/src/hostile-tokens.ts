@@ -1,0 +1,106 @@
+import { createHmac, randomUUID } from 'node:crypto'
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose'
+import { fc } from './hostile.ts'
+
+/** An RS256 issuer as the IdP is one: its key pair, the public JWK (serve it as a JWKS) and a signer. */
+export interface TokenIssuer {
+  issuer: string
+  kid: string
+  publicJwk: JWK
+  publicPem: string
+  /** A genuine token: `claims` plus iss, iat and a 5-minute exp, signed with the issuer's key. */
+  sign: (claims: JWTPayload, header?: Record<string, unknown>) => Promise<string>
+}
+
+interface Keys { privateKey: CryptoKey, publicJwk: JWK }
+
+async function rsaKeys (): Promise<Keys & { publicKey: CryptoKey }> {
+  const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true })
+  return { publicKey, privateKey, publicJwk: await exportJWK(publicKey) }
+}
+
+const b64 = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url')
+const nowS = (): number => Math.floor(Date.now() / 1000)
+
+async function signWith (key: CryptoKey, payload: JWTPayload, header: Record<string, unknown>): Promise<string> {
+  return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', ...header }).sign(key)
+}
+
+export async function createTokenIssuer (issuer: string, kid = 'hostile-suite-key'): Promise<TokenIssuer> {
+  const keys = await rsaKeys()
+  const publicJwk = { ...keys.publicJwk, kid, alg: 'RS256', use: 'sig' }
+  const publicPem = await exportSPKI(keys.publicKey)
+  return {
+    issuer,
+    kid,
+    publicJwk,
+    publicPem,
+    sign: (claims, header = {}) => signWith(keys.privateKey, { iss: issuer, iat: nowS(), exp: nowS() + 300, ...claims }, { kid, typ: 'JWT', ...header }),
+  }
+}
+
+/** One forged token: what it tries, and how to make it from the claims a genuine token would carry. */
+export interface TokenAttack {
+  attack: string
+  forge: (claims: JWTPayload) => Promise<string>
+}
+
+function hmacToken (header: object, payload: object, key: string): string {
+  const input = `${b64(header)}.${b64(payload)}`
+  return `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`
+}
+
+const NON_JSON = ['e30.e30.x', 'e30.e30.', 'e30..', '..', '.', '', 'a.b.c', 'a.b', 'a.b.c.d', 'a.b.c.d.e', 'eyJhbGciOiJSUzI1NiJ9',
+  `${b64('not json')}.${b64('{]')}.sig`, `${b64('{"alg":"RS256"}')}.${b64('[]')}.sig`, `${b64('{"alg":"RS256"}')}.${b64('"a string"')}.sig`,
+  `${b64('{"alg":"RS256"}')}.${b64('null')}.sig`, `${b64('{"alg":["RS256"]}')}.e30.sig`, `${b64('{"alg":"RS256","kid":{}}')}.e30.sig`,
+  'eyJ+/=.eyJ+/=.+/=', '\u00e9.\u00e9.\u00e9', `${'A'.repeat(40)}===.e30.x`]
+
+/**
+ * Forged access or ID tokens against `issuer`: `alg: none`, HS256 keyed with the public key, an unknown kid,
+ * an embedded `jwk` or a `jku`, expired, not yet valid (nbf), issued in the future, another issuer or audience,
+ * a tampered payload, claims of the wrong type, oversized, and segments that are not JSON. Every one must be
+ * refused wherever a token is checked.
+ */
+export async function hostileTokens (issuer: TokenIssuer, audience: string): Promise<fc.Arbitrary<TokenAttack>> {
+  const attacker = await rsaKeys()
+  const attackerJwk = { ...attacker.publicJwk, kid: issuer.kid, alg: 'RS256' }
+  const forged = (payload: JWTPayload, header: Record<string, unknown> = {}) => signWith(attacker.privateKey, payload, { kid: issuer.kid, typ: 'JWT', ...header })
+  const genuine = (claims: JWTPayload): JWTPayload => ({ iss: issuer.issuer, aud: audience, iat: nowS(), exp: nowS() + 300, ...claims })
+  const attack = (name: string, forge: TokenAttack['forge']): fc.Arbitrary<TokenAttack> => fc.constant({ attack: name, forge })
+
+  return fc.oneof(
+    fc.tuple(fc.constantFrom('none', 'None', 'NONE', 'nOnE'), fc.constantFrom('', 'x', 'AAAA')).map(([alg, sig]): TokenAttack => ({
+      attack: `alg ${alg}`, forge: async (c) => `${b64({ alg, typ: 'JWT' })}.${b64(genuine(c))}.${sig}`,
+    })),
+    fc.constantFrom<[string, (i: TokenIssuer) => string]>(['PEM', (i) => i.publicPem], ['JWK JSON', (i) => JSON.stringify(i.publicJwk)], ['modulus', (i) => String(i.publicJwk.n)])
+      .map(([what, key]): TokenAttack => ({ attack: `HS256 keyed with the public key (${what})`, forge: async (c) => hmacToken({ alg: 'HS256', typ: 'JWT', kid: issuer.kid }, genuine(c), key(issuer)) })),
+    attack('unknown kid', (c) => forged(genuine(c), { kid: randomUUID() })),
+    attack('embedded jwk', (c) => forged(genuine(c), { jwk: attackerJwk })),
+    attack('jku to another host', (c) => forged(genuine(c), { kid: randomUUID(), jku: 'http://127.0.0.1:9/jwks.json', x5u: 'http://127.0.0.1:9/cert.pem' })),
+    attack('signed by another key with the right kid', (c) => forged(genuine(c))),
+    fc.integer({ min: 120, max: 10_000_000 }).map((ago): TokenAttack => ({ attack: 'expired', forge: (c) => issuer.sign({ ...genuine(c), iat: nowS() - ago - 300, exp: nowS() - ago }) })),
+    fc.integer({ min: 120, max: 10_000_000 }).map((ahead): TokenAttack => ({ attack: 'nbf in the future', forge: (c) => issuer.sign({ ...genuine(c), nbf: nowS() + ahead }) })),
+    fc.constantFrom('http://evil.invalid/', `${issuer.issuer}x`, issuer.issuer.replace(/\/$/, ''), issuer.issuer.toUpperCase(), '')
+      .map((iss): TokenAttack => ({ attack: 'another issuer', forge: (c) => issuer.sign({ ...genuine(c), iss }) })),
+    fc.constantFrom<unknown>('https://evil.invalid', `${audience}/`, [], ['https://evil.invalid'], '')
+      .map((aud): TokenAttack => ({ attack: 'another audience', forge: (c) => issuer.sign({ ...genuine(c), aud } as JWTPayload) })),
+    attack('tampered payload', async (c) => {
+      const [h, , s] = (await issuer.sign(genuine(c))).split('.')
+      return `${h}.${b64({ ...genuine(c), permissions: ['read:book-details', 'read:book-reviews', 'admin'] })}.${s}`
+    }),
+    fc.constantFrom<[string, JWTPayload]>(['exp as a string', { exp: 'never' as unknown as number }], ['nbf as a string', { nbf: 'now' as unknown as number }], ['iss as an array', { iss: ['x'] as unknown as string }])
+      .map(([what, bad]): TokenAttack => ({ attack: `claim of the wrong type: ${what}`, forge: (c) => forged({ ...genuine(c), ...bad }) })),
+    fc.integer({ min: 8 * 1024, max: 64 * 1024 }).map((size): TokenAttack => ({ attack: `oversized (${size} bytes of claims)`, forge: (c) => forged({ ...genuine(c), filler: 'f'.repeat(size) }) })),
+    fc.constantFrom(...NON_JSON).map((token): TokenAttack => ({ attack: 'segments that are not JSON', forge: async () => token })),
+  )
+}
+
+/** Where a token rides on a request: the Authorization header (several spellings) or the access_token parameter. */
+export const tokenCarrier = (): fc.Arbitrary<(token: string) => { headers: Record<string, string>, query: string }> =>
+  fc.constantFrom(
+    (t: string) => ({ headers: { authorization: `Bearer ${t}` }, query: '' }),
+    (t: string) => ({ headers: { authorization: `bearer ${t}` }, query: '' }),
+    (t: string) => ({ headers: { authorization: `Bearer  ${t}` }, query: '' }),
+    (t: string) => ({ headers: { authorization: `Bearer ${t}, Bearer ${t}` }, query: '' }),
+    (t: string) => ({ headers: {}, query: `access_token=${encodeURIComponent(t)}` }),
+  )
