@@ -1,6 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto'
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose'
-import { fc } from './hostile.ts'
+import { fileURLToPath } from 'node:url'
+import { startTestServer, type TestServer } from './http-server.ts'
+import { checkHostile, expectNoEcho, fc } from './hostile.ts'
 
 /** An RS256 issuer as the IdP is one: its key pair, the public JWK (serve it as a JWKS) and a signer. */
 export interface TokenIssuer {
@@ -81,9 +83,10 @@ export async function hostileTokens (issuer: TokenIssuer, audience: string): Pro
     fc.integer({ min: 120, max: 10_000_000 }).map((ago): TokenAttack => ({ attack: 'expired', forge: (c) => issuer.sign({ ...genuine(c), iat: nowS() - ago - 300, exp: nowS() - ago }) })),
     fc.integer({ min: 120, max: 10_000_000 }).map((ahead): TokenAttack => ({ attack: 'nbf in the future', forge: (c) => issuer.sign({ ...genuine(c), nbf: nowS() + ahead }) })),
     fc.constantFrom('http://evil.invalid/', `${issuer.issuer}x`, issuer.issuer.replace(/\/$/, ''), issuer.issuer.toUpperCase(), '')
-      .map((iss): TokenAttack => ({ attack: 'another issuer', forge: (c) => issuer.sign({ ...genuine(c), iss }) })),
-    fc.constantFrom<unknown>('https://evil.invalid', `${audience}/`, [], ['https://evil.invalid'], '')
-      .map((aud): TokenAttack => ({ attack: 'another audience', forge: (c) => issuer.sign({ ...genuine(c), aud } as JWTPayload) })),
+      .map((iss): TokenAttack => ({ attack: `another issuer ${JSON.stringify(iss)}`, forge: (c) => issuer.sign({ ...genuine(c), iss }) })),
+    // (Not `<audience>/`: Envoy compares audiences without scheme and trailing slash, so that one is the same API.)
+    fc.constantFrom<unknown>('https://evil.invalid', `${audience}.evil.invalid`, `${audience}x`, [], ['https://evil.invalid'], '')
+      .map((aud): TokenAttack => ({ attack: `another audience ${JSON.stringify(aud)}`, forge: (c) => issuer.sign({ ...genuine(c), aud } as JWTPayload) })),
     attack('tampered payload', async (c) => {
       const [h, , s] = (await issuer.sign(genuine(c))).split('.')
       return `${h}.${b64({ ...genuine(c), permissions: ['read:book-details', 'read:book-reviews', 'admin'] })}.${s}`
@@ -104,3 +107,57 @@ export const tokenCarrier = (): fc.Arbitrary<(token: string) => { headers: Recor
     (t: string) => ({ headers: { authorization: `Bearer ${t}, Bearer ${t}` }, query: '' }),
     (t: string) => ({ headers: {}, query: `access_token=${encodeURIComponent(t)}` }),
   )
+
+/** The issuer and API istio/security names (the bundled IdP's defaults), and a peer secret for source principals. */
+export const POLICY_ISSUER = 'http://localhost:9090/'
+export const POLICY_AUDIENCE = 'https://bookinfo.io'
+export const POLICY_PEER_SECRET = 'hostile-suite-peer-secret-0123456789abcdef'
+const SECURITY_DIR = fileURLToPath(new URL('../../../istio/security/', import.meta.url))
+
+export interface PolicyIssuer {
+  issuer: TokenIssuer
+  /** A real loopback JWKS endpoint with the issuer's public key. */
+  jwks: TestServer
+  /** A service's env enforcing istio/security with this issuer's JWKS (MESH_POLICY=on). */
+  env: Record<string, string>
+  close: () => Promise<void>
+}
+
+export async function startPolicyIssuer (): Promise<PolicyIssuer> {
+  const issuer = await createTokenIssuer(POLICY_ISSUER)
+  const jwks = await startTestServer((_req, res) => {
+    res.setHeader('content-type', 'application/json')
+    res.end(JSON.stringify({ keys: [issuer.publicJwk] }))
+  })
+  return {
+    issuer,
+    jwks,
+    env: { MESH_POLICY: 'on', MESH_POLICY_DIR: SECURITY_DIR, MESH_POLICY_ISSUER: POLICY_ISSUER, MESH_POLICY_JWKS_URI: `${jwks.url}/.well-known/jwks.json`, MESH_PEER_SECRET: POLICY_PEER_SECRET },
+    close: () => jwks.close(),
+  }
+}
+
+export interface TokenCheck {
+  name: string
+  issuer: TokenIssuer
+  /** The claims of a token that WOULD be let through (the positive control sends it signed). */
+  claims: JWTPayload
+  /** One request to the protected route with these headers and query string. */
+  send: (req: { headers: Record<string, string>, query: string }) => Promise<{ status: number, body: string, headers: Record<string, unknown> }>
+  runs: number
+}
+
+/**
+ * Forged tokens against a route the policy protects: a genuine token with `claims` gets 200 (so the suite can
+ * fail), every forged one 401 or 403, never a 5xx or a hang, and the token never comes back in the answer.
+ */
+export async function checkHostileTokens ({ name, issuer, claims, send, runs }: TokenCheck): Promise<number> {
+  const control = await send({ headers: { authorization: `Bearer ${await issuer.sign({ aud: POLICY_AUDIENCE, ...claims })}` }, query: '' })
+  if (control.status !== 200) throw new Error(`${name}: a genuine token got ${control.status}, not 200: the suite cannot tell forged from genuine`)
+  return checkHostile(name, fc.tuple(await hostileTokens(issuer, POLICY_AUDIENCE), tokenCarrier()), async ([attack, carry]) => {
+    const token = await attack.forge(claims)
+    const res = await send(carry(token))
+    if (res.status !== 401 && res.status !== 403) throw new Error(`${attack.attack}: answered ${res.status}, not 401/403`)
+    expectNoEcho(res, [token])
+  }, { runs })
+}

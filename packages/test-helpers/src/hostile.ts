@@ -259,3 +259,20 @@ export const hostileRequest = ({ paths, cookie = hostileCookie([]) }: { paths: r
       ...(body?.contentType === undefined ? {} : { 'content-type': body.contentType }),
     }, body?.payload),
   }))
+
+/** What the suites need of a Fastify app: `inject` (kept structural: this package does not depend on Fastify). */
+export interface Injectable {
+  inject: (opts: { method: HostileRequest['method'], url: string, headers: Record<string, string | string[]>, payload?: string }) => PromiseLike<{ statusCode: number, body: string, headers: Record<string, unknown> }>
+}
+
+/**
+ * The broad property every service runs in-process: any hostile request to its routes gets an answer below 500,
+ * within the case deadline, and no secret that went in (the request's own credential, plus `secrets`) comes back.
+ */
+export async function checkAnyRequest (name: string, app: Injectable, opts: { paths: readonly string[], runs: number, cookie?: fc.Arbitrary<string>, secrets?: readonly string[] }): Promise<number> {
+  return checkHostile(name, hostileRequest({ paths: opts.paths, ...(opts.cookie === undefined ? {} : { cookie: opts.cookie }) }), async (req) => {
+    const res = await app.inject({ method: req.method, url: req.url, headers: req.headers, ...(req.payload === undefined ? {} : { payload: req.payload }) })
+    if (res.statusCode >= 500) throw new Error(`${req.method} ${req.url.slice(0, 200)} answered ${res.statusCode}: ${res.body.slice(0, 200)}`)
+    expectNoEcho({ body: res.body, headers: res.headers }, [req.secret, ...(opts.secrets ?? [])])
+  }, { runs: opts.runs })
+}

@@ -1,5 +1,5 @@
 import { startTestServer, type TestServer } from '@bookinfo/test-helpers'
-import { checkHostile, expectNoEcho, fc, hostileCookie, hostileHeaders, hostileRequest } from '@bookinfo/test-helpers/hostile'
+import { checkAnyRequest, checkHostile, fc, hostileCookie, hostileHeaders } from '@bookinfo/test-helpers/hostile'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { MockAgent } from 'undici'
@@ -34,13 +34,8 @@ afterAll(async () => {
 
 describe('hostile input against productpage (simple login, in-process)', () => {
   it('any method, path, query, header, cookie or body: never a 5xx, never a secret echoed back', async () => {
-    const cookies = hostileCookie([signedIn])
-    await checkHostile('productpage: any request', hostileRequest({ paths: PRODUCTPAGE_PATHS, cookie: cookies }), async (req) => {
-      const res = await app.inject({ method: req.method, url: req.url, headers: req.headers, ...(req.payload === undefined ? {} : { payload: req.payload }) })
-      expect(res.statusCode, `${req.method} ${req.url.slice(0, 200)}`).toBeLessThan(500)
-      // (Not jason's cookie: the simple login signs the same name into the same value by design.)
-      expectNoEcho({ body: res.body, headers: res.headers }, [req.secret, TEST_SECRET])
-    }, { runs: 400 })
+    // (Not jason's cookie among the secrets: the simple login signs the same name into the same value by design.)
+    await checkAnyRequest('productpage: any request', app, { paths: PRODUCTPAGE_PATHS, runs: 400, cookie: hostileCookie([signedIn]), secrets: [TEST_SECRET] })
   })
 
   it('the simple login: a hostile user name or body never signs anyone in with an unsafe name', async () => {
