@@ -5,7 +5,8 @@ import { showInteraction, submitLogin } from './interactions.ts'
 import { loadSigningKeys, randomCookieKeys, type PrivateJwk } from './keys.ts'
 import { silentLog, type LogFn } from './log.ts'
 import { createLogoutHandler } from './logout.ts'
-import { messagePage, sendHtml, sendJson } from './pages.ts'
+import { createLoginLimiter } from './login-limits.ts'
+import { messagePage, securityHeaders, sendHtml, sendJson } from './pages.ts'
 import { createProvider, INTERACTION_PREFIX } from './provider.ts'
 import { loadSeed, type Seed } from './seed.ts'
 import { createUserinfoHandler } from './userinfo.ts'
@@ -58,6 +59,8 @@ export function createIdp (config: IdpConfig, log: LogFn = silentLog): Idp {
   const logout = createLogoutHandler(provider, [{ clientId: seed.client.clientId, postLogoutUris: config.postLogoutUris }])
   const providerCallback = provider.callback()
   const issuerUrl = new URL(config.issuer)
+  const limiter = createLoginLimiter(config.loginLimits)
+  const headers = securityHeaders([...config.redirectUris, ...config.postLogoutUris])
 
   provider.on('server_error', (_ctx, err: Error) => log('error', 'oidc-provider server error', { error: err.message }))
 
@@ -79,7 +82,7 @@ export function createIdp (config: IdpConfig, log: LogFn = silentLog): Idp {
         return showInteraction(provider, seed, req, res, uid)
       }
       if (req.method !== 'POST') return methodNotAllowed(res, 'POST')
-      return submitLogin(provider, seed, req, res, uid)
+      return submitLogin(provider, seed, limiter, req, res, uid)
     }
     if (path === '/authorize' && req.method === 'GET') honourOfflineAccess(req, url)
     if (DISCOVERY_PATHS.has(path)) pinToIssuer(req, issuerUrl)
@@ -89,6 +92,9 @@ export function createIdp (config: IdpConfig, log: LogFn = silentLog): Idp {
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     // The path only: query strings carry codes, states and hints.
     const path = (req.url ?? '/').split('?')[0]
+    // Every answer, ours or oidc-provider's: CSP (self, and the clients' origins as form targets), no framing,
+    // no sniffing, no Referer (authorization URLs carry state and codes).
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
     res.on('finish', () => log('info', 'request', { method: req.method, path, status: res.statusCode }))
     route(req, res).catch((err: unknown) => {
       log('error', 'request failed', { method: req.method, path, error: (err as Error).message })
