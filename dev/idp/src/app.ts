@@ -50,6 +50,15 @@ function methodNotAllowed (res: ServerResponse, allow: string): void {
   sendHtml(res, 405, messagePage('Method not allowed', `Use ${allow}.`))
 }
 
+/**
+ * The request target as a URL on the issuer's origin, or undefined when it is not a path (absolute-form, `*`).
+ * Resolved as text after the origin, never as a reference: `///` or `//host/x` must stay a path, not become a host.
+ */
+function requestUrl (target: string | undefined, origin: string): URL | undefined {
+  if (target === undefined || !target.startsWith('/')) return undefined
+  return URL.parse(`${origin}${target}`) ?? undefined
+}
+
 /** Builds the IdP from its config: reads the seed and keys, configures oidc-provider, wires our routes. */
 export function createIdp (config: IdpConfig, log: LogFn = silentLog): Idp {
   const seed = loadSeed(config.seedFile, config.passwordOverrides)
@@ -65,7 +74,8 @@ export function createIdp (config: IdpConfig, log: LogFn = silentLog): Idp {
   provider.on('server_error', (_ctx, err: Error) => log('error', 'oidc-provider server error', { error: err.message }))
 
   async function route (req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', config.issuer)
+    const url = requestUrl(req.url, issuerUrl.origin)
+    if (url === undefined) return sendHtml(res, 400, messagePage('Bad request', 'The request target is not a path.'))
     const path = url.pathname
     if (path === '/health') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD')

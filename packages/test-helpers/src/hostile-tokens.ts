@@ -10,6 +10,8 @@ export interface TokenIssuer {
   kid: string
   publicJwk: JWK
   publicPem: string
+  /** The private key as a JWK (for an IdP's keys file: IDP_KEYS_FILE). */
+  privateJwk: JWK
   /** A genuine token: `claims` plus iss, iat and a 5-minute exp, signed with the issuer's key. */
   sign: (claims: JWTPayload, header?: Record<string, unknown>) => Promise<string>
 }
@@ -37,6 +39,7 @@ export async function createTokenIssuer (issuer: string, kid = 'hostile-suite-ke
     kid,
     publicJwk,
     publicPem,
+    privateJwk: { ...(await exportJWK(keys.privateKey)), kid, alg: 'RS256', use: 'sig' },
     sign: (claims, header = {}) => signWith(keys.privateKey, { iss: issuer, iat: nowS(), exp: nowS() + 300, ...claims }, { kid, typ: 'JWT', ...header }),
   }
 }
@@ -63,10 +66,12 @@ const NON_JSON = ['e30.e30.x', 'e30.e30.', 'e30..', '..', '.', '', 'a.b.c', 'a.b
  * a tampered payload, claims of the wrong type, oversized, and segments that are not JSON. Every one must be
  * refused wherever a token is checked.
  */
-export async function hostileTokens (issuer: TokenIssuer, audience: string): Promise<fc.Arbitrary<TokenAttack>> {
+export async function hostileTokens (issuer: TokenIssuer, audience: string, header: Record<string, unknown> = {}): Promise<fc.Arbitrary<TokenAttack>> {
   const attacker = await rsaKeys()
   const attackerJwk = { ...attacker.publicJwk, kid: issuer.kid, alg: 'RS256' }
-  const forged = (payload: JWTPayload, header: Record<string, unknown> = {}) => signWith(attacker.privateKey, payload, { kid: issuer.kid, typ: 'JWT', ...header })
+  const forged = (payload: JWTPayload, extra: Record<string, unknown> = {}) => signWith(attacker.privateKey, payload, { kid: issuer.kid, typ: 'JWT', ...header, ...extra })
+  // Signed with the real key: everything right but the one thing the attack changes.
+  const real = (payload: JWTPayload) => issuer.sign(payload, header)
   const genuine = (claims: JWTPayload): JWTPayload => ({ iss: issuer.issuer, aud: audience, iat: nowS(), exp: nowS() + 300, ...claims })
   const attack = (name: string, forge: TokenAttack['forge']): fc.Arbitrary<TokenAttack> => fc.constant({ attack: name, forge })
 
@@ -80,15 +85,15 @@ export async function hostileTokens (issuer: TokenIssuer, audience: string): Pro
     attack('embedded jwk', (c) => forged(genuine(c), { jwk: attackerJwk })),
     attack('jku to another host', (c) => forged(genuine(c), { kid: randomUUID(), jku: 'http://127.0.0.1:9/jwks.json', x5u: 'http://127.0.0.1:9/cert.pem' })),
     attack('signed by another key with the right kid', (c) => forged(genuine(c))),
-    fc.integer({ min: 120, max: 10_000_000 }).map((ago): TokenAttack => ({ attack: 'expired', forge: (c) => issuer.sign({ ...genuine(c), iat: nowS() - ago - 300, exp: nowS() - ago }) })),
-    fc.integer({ min: 120, max: 10_000_000 }).map((ahead): TokenAttack => ({ attack: 'nbf in the future', forge: (c) => issuer.sign({ ...genuine(c), nbf: nowS() + ahead }) })),
+    fc.integer({ min: 120, max: 10_000_000 }).map((ago): TokenAttack => ({ attack: 'expired', forge: (c) => real({ ...genuine(c), iat: nowS() - ago - 300, exp: nowS() - ago }) })),
+    fc.integer({ min: 120, max: 10_000_000 }).map((ahead): TokenAttack => ({ attack: 'nbf in the future', forge: (c) => real({ ...genuine(c), nbf: nowS() + ahead }) })),
     fc.constantFrom('http://evil.invalid/', `${issuer.issuer}x`, issuer.issuer.replace(/\/$/, ''), issuer.issuer.toUpperCase(), '')
-      .map((iss): TokenAttack => ({ attack: `another issuer ${JSON.stringify(iss)}`, forge: (c) => issuer.sign({ ...genuine(c), iss }) })),
+      .map((iss): TokenAttack => ({ attack: `another issuer ${JSON.stringify(iss)}`, forge: (c) => real({ ...genuine(c), iss }) })),
     // (Not `<audience>/`: Envoy compares audiences without scheme and trailing slash, so that one is the same API.)
     fc.constantFrom<unknown>('https://evil.invalid', `${audience}.evil.invalid`, `${audience}x`, [], ['https://evil.invalid'], '')
-      .map((aud): TokenAttack => ({ attack: `another audience ${JSON.stringify(aud)}`, forge: (c) => issuer.sign({ ...genuine(c), aud } as JWTPayload) })),
+      .map((aud): TokenAttack => ({ attack: `another audience ${JSON.stringify(aud)}`, forge: (c) => real({ ...genuine(c), aud } as JWTPayload) })),
     attack('tampered payload', async (c) => {
-      const [h, , s] = (await issuer.sign(genuine(c))).split('.')
+      const [h, , s] = (await real(genuine(c))).split('.')
       return `${h}.${b64({ ...genuine(c), permissions: ['read:book-details', 'read:book-reviews', 'admin'] })}.${s}`
     }),
     fc.constantFrom<[string, JWTPayload]>(['exp as a string', { exp: 'never' as unknown as number }], ['nbf as a string', { nbf: 'now' as unknown as number }], ['iss as an array', { iss: ['x'] as unknown as string }])
@@ -140,6 +145,10 @@ export async function startPolicyIssuer (): Promise<PolicyIssuer> {
 export interface TokenCheck {
   name: string
   issuer: TokenIssuer
+  /** The audience a genuine token carries (default: the Bookinfo API). */
+  audience?: string
+  /** Extra JOSE header of genuine tokens (e.g. `typ: at+jwt`). */
+  header?: Record<string, unknown>
   /** The claims of a token that WOULD be let through (the positive control sends it signed). */
   claims: JWTPayload
   /** One request to the protected route with these headers and query string. */
@@ -149,15 +158,16 @@ export interface TokenCheck {
 
 /**
  * Forged tokens against a route the policy protects: a genuine token with `claims` gets 200 (so the suite can
- * fail), every forged one 401 or 403, never a 5xx or a hang, and the token never comes back in the answer.
+ * fail), every forged one 401 or 403 (431 when too large for the header limit), never a 5xx or a hang, and the token never comes back in the answer.
  */
-export async function checkHostileTokens ({ name, issuer, claims, send, runs }: TokenCheck): Promise<number> {
-  const control = await send({ headers: { authorization: `Bearer ${await issuer.sign({ aud: POLICY_AUDIENCE, ...claims })}` }, query: '' })
+export async function checkHostileTokens ({ name, issuer, audience = POLICY_AUDIENCE, header = {}, claims, send, runs }: TokenCheck): Promise<number> {
+  const control = await send({ headers: { authorization: `Bearer ${await issuer.sign({ aud: audience, ...claims }, header)}` }, query: '' })
   if (control.status !== 200) throw new Error(`${name}: a genuine token got ${control.status}, not 200: the suite cannot tell forged from genuine`)
-  return checkHostile(name, fc.tuple(await hostileTokens(issuer, POLICY_AUDIENCE), tokenCarrier()), async ([attack, carry]) => {
+  return checkHostile(name, fc.tuple(await hostileTokens(issuer, audience, header), tokenCarrier()), async ([attack, carry]) => {
     const token = await attack.forge(claims)
     const res = await send(carry(token))
-    if (res.status !== 401 && res.status !== 403) throw new Error(`${attack.attack}: answered ${res.status}, not 401/403`)
+    // 431: a token too large for the server's header limit is refused before anything reads it.
+    if (res.status !== 401 && res.status !== 403 && res.status !== 431) throw new Error(`${attack.attack}: answered ${res.status}, not 401/403/431`)
     expectNoEcho(res, [token])
   }, { runs })
 }

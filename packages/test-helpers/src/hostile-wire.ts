@@ -1,6 +1,6 @@
 import { connect } from 'node:net'
 import type { TestServer } from './http-server.ts'
-import { checkHostile, fc, hostilePath, PROPAGATED_OR_READ } from './hostile.ts'
+import { checkHostile, fc, hostilePath, PROPAGATED_OR_READ, type HostileRequest } from './hostile.ts'
 
 /** What came back on a raw connection; status 0 when the server closed without an answer. */
 export interface WireAnswer {
@@ -57,6 +57,22 @@ export async function rawExchange (port: number, bytes: Buffer | string, timeout
 export function rawGetBytes (path: string, headers: ReadonlyArray<readonly [string, string]>): Buffer {
   const lines = [`GET ${path} HTTP/1.1`, 'Host: 127.0.0.1', ...headers.map(([k, v]) => `${k}: ${v}`), 'Connection: close', '', '']
   return Buffer.from(lines.join('\r\n'), 'latin1')
+}
+
+/**
+ * An in-process hostile request (`HostileRequest`) as raw bytes for a server in another process: header values
+ * lose CR, LF and NUL (the propagation suites send those), duplicated headers are sent twice, the body goes as
+ * UTF-8 with its length.
+ */
+export function hostileRequestBytes (req: HostileRequest): Buffer {
+  const body = req.payload === undefined ? Buffer.alloc(0) : Buffer.from(req.payload, 'utf8')
+  const lines = [`${req.method} ${req.url} HTTP/1.1`, 'Host: 127.0.0.1']
+  for (const [name, value] of Object.entries(req.headers)) {
+    for (const v of [value].flat()) lines.push(`${name}: ${v.replace(/[\r\n\0]/g, '')}`)
+  }
+  if (req.payload !== undefined) lines.push(`Content-Length: ${body.length}`)
+  lines.push('Connection: close', '', '')
+  return Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), body])
 }
 
 /**
