@@ -27,14 +27,15 @@ const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64')
 
 /**
  * The headers of every answer. CSP: nothing but our own inline stylesheet (by hash), no scripts of ours
- * (oidc-provider adds the hash of its form_post script to script-src when it renders one), forms only to
+ * (`script-src 'self'` serves none; it is there so that oidc-provider can add the hash of its auto-submit
+ * script, as its logout and form_post pages do; `'none'` cannot be combined with a hash), forms only to
  * ourselves and to the registered clients' origins (Chrome applies form-action to the redirects after the
  * login POST, which end at the client's callback), no framing, no base URL.
  */
 export function securityHeaders (clientUrls: readonly string[]): Record<string, string> {
   const origins = [...new Set(clientUrls.map((u) => new URL(u).origin))]
   const csp = [
-    "default-src 'none'", "script-src 'none'", `style-src 'sha256-${STYLE_HASH}'`, "img-src 'self'",
+    "default-src 'none'", "script-src 'self'", `style-src 'sha256-${STYLE_HASH}'`, "img-src 'self'",
     `form-action 'self' ${origins.join(' ')}`.trim(), "frame-ancestors 'none'", "base-uri 'none'",
   ].join('; ')
   return {

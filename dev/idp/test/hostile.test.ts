@@ -5,8 +5,9 @@ import { getFreePort } from '@bookinfo/test-helpers'
 import { OidcBrowser, formOf } from '@bookinfo/test-helpers/oidc-browser'
 import { checkHostile, expectNoEcho, fc, hostileRequest } from '@bookinfo/test-helpers/hostile'
 import { checkHostileTokens, createTokenIssuer, type TokenIssuer } from '@bookinfo/test-helpers/hostile-tokens'
-import { hostileRequestBytes, rawExchange, type WireAnswer } from '@bookinfo/test-helpers/hostile-wire'
+import { hostileRequestBytes, rawExchange } from '@bookinfo/test-helpers/hostile-wire'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expectSecurityHeaders } from './security-headers.ts'
 import { API, CLIENT_ID, CLIENT_SECRET, PERSONAS, POST_LOGOUT_URI, REDIRECT_URI, authorizeUrl, startIdp, type RunningIdp } from './fixture.ts'
 
 let idp: RunningIdp
@@ -19,19 +20,6 @@ const PATHS = [
   '/.well-known/openid-configuration', '/.well-known/jwks.json', '/authorize', '/authorize/abc', '/oauth/token', '/oauth/revoke',
   '/oauth/par', '/userinfo', '/v2/logout', '/oidc/logout', '/oidc/logout/confirm', '/interaction/abc', '/interaction/abc/login', '/health',
 ]
-
-/** Every HTML page the IdP sends carries the security headers. */
-export function expectSecurityHeaders (res: Pick<WireAnswer, 'headers'> | { headers: Headers }): void {
-  const get = (name: string) => res.headers instanceof Headers ? res.headers.get(name) : res.headers[name]
-  const csp = String(get('content-security-policy'))
-  expect(csp).toContain("default-src 'none'")
-  expect(csp).toContain("frame-ancestors 'none'")
-  expect(csp).toMatch(/form-action 'self'( [^;]+)?;/)
-  expect(csp).not.toContain('unsafe-inline')
-  expect(get('x-frame-options')).toBe('DENY')
-  expect(get('x-content-type-options')).toBe('nosniff')
-  expect(get('referrer-policy')).toBe('no-referrer')
-}
 
 beforeAll(async () => {
   // The IdP signs with a key this suite holds, so forged tokens can be tried against a genuine one.
