@@ -99,7 +99,7 @@ export async function hostileTokens (issuer: TokenIssuer, audience: string, head
     fc.constantFrom<[string, JWTPayload]>(['exp as a string', { exp: 'never' as unknown as number }], ['nbf as a string', { nbf: 'now' as unknown as number }], ['iss as an array', { iss: ['x'] as unknown as string }])
       .map(([what, bad]): TokenAttack => ({ attack: `claim of the wrong type: ${what}`, forge: (c) => forged({ ...genuine(c), ...bad }) })),
     fc.integer({ min: 8 * 1024, max: 64 * 1024 }).map((size): TokenAttack => ({ attack: `oversized (${size} bytes of claims)`, forge: (c) => forged({ ...genuine(c), filler: 'f'.repeat(size) }) })),
-    fc.constantFrom(...NON_JSON).map((token): TokenAttack => ({ attack: 'segments that are not JSON', forge: async () => token })),
+    fc.constantFrom(...NON_JSON).map((token): TokenAttack => ({ attack: 'segments that are not JSON', forge: async () => token }))
   )
 }
 
@@ -110,7 +110,7 @@ export const tokenCarrier = (): fc.Arbitrary<(token: string) => { headers: Recor
     (t: string) => ({ headers: { authorization: `bearer ${t}` }, query: '' }),
     (t: string) => ({ headers: { authorization: `Bearer  ${t}` }, query: '' }),
     (t: string) => ({ headers: { authorization: `Bearer ${t}, Bearer ${t}` }, query: '' }),
-    (t: string) => ({ headers: {}, query: `access_token=${encodeURIComponent(t)}` }),
+    (t: string) => ({ headers: {}, query: `access_token=${encodeURIComponent(t)}` })
   )
 
 /** The issuer and API istio/security names (the bundled IdP's defaults), and a peer secret for source principals. */

@@ -84,7 +84,7 @@ export const wireTarget = (prefixes: readonly string[]): fc.Arbitrary<string> =>
   fc.tuple(fc.constantFrom(...prefixes), fc.constantFrom('..\\..\\package.json', '..\\', '\\..\\', '../../../../etc/passwd', '../../package.json',
     '..%2f..%2fpackage.json', '%2e%2e/%2e%2e/package.json', '.%2e/.%2e/src/app.ts', 'css/../../../package.json', 'css/..%5c..%5cpackage.json', './bootstrap.min.css'))
     .map(([prefix, rest]) => `${prefix}${rest}`),
-  fc.constantFrom('*', 'http://evil.invalid/static/../package.json', '//evil.invalid/', '/\\evil.invalid'),
+  fc.constantFrom('*', 'http://evil.invalid/static/../package.json', '//evil.invalid/', '/\\evil.invalid')
 )
 
 /**
@@ -96,7 +96,7 @@ export const wireHeaderValue = (): fc.Arbitrary<string> => fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'binary-ascii', maxLength: 40 }) },
   { weight: 2, arbitrary: fc.constantFrom('\u00ff\u00fe', '\u0080', 'a\tb', '\t', ' padded ', 'a\u007fb', 'x-injected: 1', '%0d%0ax-injected:%201', 'a, b', 'a;b=c', '"q"', '') },
   { weight: 4, arbitrary: fc.array(fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff }), fc.constant(0x09)), { maxLength: 40 }).map((bytes) => String.fromCharCode(...bytes)) },
-  { weight: 1, arbitrary: fc.integer({ min: 512, max: 8000 }).map((n) => 'v'.repeat(n)) },
+  { weight: 1, arbitrary: fc.integer({ min: 512, max: 8000 }).map((n) => 'v'.repeat(n)) }
 )
 
 /** The wire headers of one hostile request: propagated or read names, each maybe twice. */

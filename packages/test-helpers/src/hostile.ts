@@ -98,7 +98,7 @@ export const pathSegment = (): fc.Arbitrary<string> => fc.oneof(
   { weight: 2, arbitrary: fc.stringMatching(/^[A-Za-z0-9._~-]{0,16}$/) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }).map(encodeURIComponent) },
   // Over-long: past the router's parameter limit (200) and into the kilobytes.
-  { weight: 1, arbitrary: fc.integer({ min: 150, max: 4000 }).map((n) => 'a'.repeat(n)) },
+  { weight: 1, arbitrary: fc.integer({ min: 150, max: 4000 }).map((n) => 'a'.repeat(n)) }
 )
 
 /** A request target under one of `prefixes` (which end with `/`), with hostile segments and maybe a query. */
@@ -113,7 +113,7 @@ export const hostileId = (): fc.Arbitrary<string> => fc.oneof(
     'null', 'undefined', 'true', '%5B%5D', '%7B%7D', '__proto__', 'constructor', 'toString', '1%00', '1;2', '1,2'),
   fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String),
   fc.double({ noNaN: false }).map((n) => encodeURIComponent(String(n))),
-  pathSegment(),
+  pathSegment()
 )
 
 const QUERY_KEYS = ['u', 'code', 'state', 'error', 'error_description', 'iss', 'returnTo', 'redirect_uri', 'post_logout_redirect_uri',
@@ -123,7 +123,7 @@ const queryValue = (): fc.Arbitrary<string> => fc.oneof(
   fc.constantFrom('', '%00', '%0d%0aSet-Cookie:%20x=1', '%3Cscript%3Ealert(1)%3C%2Fscript%3E', 'http%3A%2F%2Fevil.invalid%2F',
     '%2F%2Fevil.invalid', 'javascript%3Aalert(1)', '%ff%fe', '..%2F..%2F', 'true', '1', '-1', '%E2%80%AE'),
   fc.string({ maxLength: 40 }).map(encodeURIComponent),
-  fc.integer({ min: 500, max: 6000 }).map((n) => 'q'.repeat(n)),
+  fc.integer({ min: 500, max: 6000 }).map((n) => 'q'.repeat(n))
 )
 
 /** A query string (without `?`): repeated keys, prototype names, encoded CR/LF/NUL, redirects elsewhere, long values. */
@@ -144,7 +144,7 @@ export const hostileHeaderValue = (): fc.Arbitrary<string> => fc.oneof(
     '\u00ff', '\u0100', '\u20ac', '\u2028', '\ud800', 'localhost:9080@evil.invalid', 'evil.invalid', '..', '%0d%0a'),
   fc.string({ unit: 'binary', maxLength: 48 }),
   fc.stringMatching(/^[\x20-\x7e]{0,64}$/),
-  fc.integer({ min: 1024, max: 12_000 }).map((n) => 'h'.repeat(n)),
+  fc.integer({ min: 1024, max: 12_000 }).map((n) => 'h'.repeat(n))
 )
 
 /** Headers every service propagates or reads (contract §1.1 and the login's), each maybe duplicated. */
@@ -204,7 +204,7 @@ export const hostileBody = (): fc.Arbitrary<HostileBody> => fc.record({
       '{"id":1,"ratings":{"__proto__":5}}', '{"id":"1","ratings":[]}', '{"username":["a","b"]}', 'username[]=a&username[]=b',
       'username=a&username=b', 'username=%00', '\u0000', '\ufeff{}', '1e999999', '-0', '{"a":1}{"b":2}'),
     fc.integer({ min: 65 * 1024, max: 200 * 1024 }).map((n) => `{"x":"${'x'.repeat(n)}"}`),
-    fc.string({ unit: 'binary', maxLength: 200 }),
+    fc.string({ unit: 'binary', maxLength: 200 })
   ),
 })
 
@@ -243,7 +243,7 @@ export const hostileRequest = ({ paths, cookie = hostileCookie([]) }: { paths: r
     method: hostileMethod(),
     url: fc.oneof(
       hostilePath(prefixesOf(paths)),
-      fc.tuple(fc.constantFrom(...paths), hostileQuery()).map(([path, query]) => query === '' ? path : `${path}?${query}`),
+      fc.tuple(fc.constantFrom(...paths), hostileQuery()).map(([path, query]) => query === '' ? path : `${path}?${query}`)
     ),
     headers: hostileHeaders(),
     cookie: fc.option(cookie, { nil: undefined }),

@@ -1,5 +1,5 @@
 import { createPeerAssertion, serviceAccountPrincipal } from '@bookinfo/mesh-policy'
-import { checkAnyRequest, checkHostile, fc, hostileBody } from '@bookinfo/test-helpers/hostile'
+import { checkAnyRequest, checkHostile, hostileBody } from '@bookinfo/test-helpers/hostile'
 import { checkHostileTokens, POLICY_PEER_SECRET, startPolicyIssuer, type PolicyIssuer } from '@bookinfo/test-helpers/hostile-tokens'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
