@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto'
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose'
 import { fileURLToPath } from 'node:url'
 import { startTestServer, type TestServer } from './http-server.ts'
-import { checkHostile, expectNoEcho, fc } from './hostile.ts'
+import { checkHostile, expectNoEcho, fc, type Injectable } from './hostile.ts'
 
 /** An RS256 issuer as the IdP is one: its key pair, the public JWK (serve it as a JWKS) and a signer. */
 export interface TokenIssuer {
@@ -170,4 +170,12 @@ export async function checkHostileTokens ({ name, issuer, audience = POLICY_AUDI
     if (res.status !== 401 && res.status !== 403 && res.status !== 431) throw new Error(`${attack.attack}: answered ${res.status}, not 401/403/431`)
     expectNoEcho(res, [token])
   }, { runs })
+}
+
+/** `TokenCheck.send` for an in-process app: GET `path` with the token's headers (plus `extra`) and query. */
+export function injectSender (app: Injectable, path: string, extra: Record<string, string> = {}): TokenCheck['send'] {
+  return async ({ headers, query }) => {
+    const res = await app.inject({ method: 'GET', url: `${path}${query === '' ? '' : `?${query}`}`, headers: { ...headers, ...extra } })
+    return { status: res.statusCode, body: res.body, headers: res.headers }
+  }
 }

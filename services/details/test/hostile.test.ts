@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { getFreePort, startService, startTestServer, type ManagedProcess, type TestServer } from '@bookinfo/test-helpers'
 import { checkAnyRequest } from '@bookinfo/test-helpers/hostile'
-import { checkHostileTokens, startPolicyIssuer, type PolicyIssuer } from '@bookinfo/test-helpers/hostile-tokens'
+import { checkHostileTokens, injectSender, startPolicyIssuer, type PolicyIssuer } from '@bookinfo/test-helpers/hostile-tokens'
 import { checkPropagationOnTheWire } from '@bookinfo/test-helpers/hostile-wire'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -61,10 +61,7 @@ describe('hostile input against details (in-process)', () => {
       name: 'details + policy: forged tokens',
       issuer: policy.issuer,
       claims: { sub: 'auth0|hostile', permissions: ['read:book-details'] },
-      send: async ({ headers, query }) => {
-        const res = await secured.inject({ url: `/details/0${query === '' ? '' : `?${query}`}`, headers })
-        return { status: res.statusCode, body: res.body, headers: res.headers }
-      },
+      send: injectSender(secured, '/details/0'),
       runs: 200,
     })
   })

@@ -1,6 +1,6 @@
 import { createPeerAssertion, serviceAccountPrincipal } from '@bookinfo/mesh-policy'
 import { checkAnyRequest, checkHostile, hostileBody } from '@bookinfo/test-helpers/hostile'
-import { checkHostileTokens, POLICY_PEER_SECRET, startPolicyIssuer, type PolicyIssuer } from '@bookinfo/test-helpers/hostile-tokens'
+import { checkHostileTokens, injectSender, POLICY_PEER_SECRET, startPolicyIssuer, type PolicyIssuer } from '@bookinfo/test-helpers/hostile-tokens'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { appWith } from './build.ts'
@@ -57,10 +57,7 @@ describe('hostile input against ratings (in-process)', () => {
       name: 'ratings + policy: forged tokens',
       issuer: policy.issuer,
       claims: { sub: 'auth0|hostile', permissions: ['read:book-details', 'read:book-reviews'] },
-      send: async ({ headers, query }) => {
-        const res = await secured.inject({ url: `/ratings/0${query === '' ? '' : `?${query}`}`, headers: { ...headers, 'x-bookinfo-peer': peer } })
-        return { status: res.statusCode, body: res.body, headers: res.headers }
-      },
+      send: injectSender(secured, '/ratings/0', { 'x-bookinfo-peer': peer }),
       runs: 200,
     })
   })
