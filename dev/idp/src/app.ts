@@ -45,6 +45,19 @@ function pinToIssuer (req: IncomingMessage, issuer: URL): void {
   req.headers['x-forwarded-proto'] = issuer.protocol.slice(0, -1)
 }
 
+/**
+ * oidc-provider (Koa with `proxy` on) builds URLs and the Secure flag from X-Forwarded-Proto and -Host. Only
+ * values a proxy of ours can mean pass: a proto of `http` or `https`, a host equal to the issuer's. Anything
+ * else is dropped (an invalid proto made Koa build an invalid URL, a 500; another host would put the logout
+ * form's target, with its xsrf token, on that host).
+ */
+function sanitizeForwarded (req: IncomingMessage, issuer: URL): void {
+  const proto = req.headers['x-forwarded-proto']
+  if (proto !== undefined && proto !== 'http' && proto !== 'https') delete req.headers['x-forwarded-proto']
+  const host = req.headers['x-forwarded-host']
+  if (host !== undefined && host !== issuer.host) delete req.headers['x-forwarded-host']
+}
+
 function methodNotAllowed (res: ServerResponse, allow: string): void {
   res.setHeader('Allow', allow)
   sendHtml(res, 405, messagePage('Method not allowed', `Use ${allow}.`))
@@ -77,6 +90,7 @@ export function createIdp (config: IdpConfig, log: LogFn = silentLog): Idp {
     const url = requestUrl(req.url, issuerUrl.origin)
     if (url === undefined) return sendHtml(res, 400, messagePage('Bad request', 'The request target is not a path.'))
     const path = url.pathname
+    sanitizeForwarded(req, issuerUrl)
     if (path === '/health') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD')
       return sendJson(res, 200, { status: 'UP', issuer: config.issuer })

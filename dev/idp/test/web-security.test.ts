@@ -58,6 +58,29 @@ describe('security headers on every HTML page of the IdP', () => {
     }
   })
 
+  it('cookies are HttpOnly and SameSite=Lax, and Secure when the request came over TLS (X-Forwarded-Proto from the ingress)', async () => {
+    for (const [proto, secure] of [['https', true], [undefined, false]] as const) {
+      const res = await fetch(authorizeUrl(idp).url, { redirect: 'manual', headers: proto === undefined ? {} : { 'x-forwarded-proto': proto } })
+      const cookies = res.headers.getSetCookie()
+      expect(cookies.length).toBeGreaterThan(0)
+      for (const cookie of cookies) {
+        expect(cookie).toMatch(/; httponly/i)
+        expect(cookie).toMatch(/; samesite=lax/i)
+        expect(/; secure/i.test(cookie)).toBe(secure)
+      }
+    }
+  })
+
+  it('X-Forwarded-Proto/-Host that no proxy of ours would send are ignored: no 500, no form target on another host (regression)', async () => {
+    const logout = new URL(`/oidc/logout?client_id=${CLIENT_ID}&post_logout_redirect_uri=${encodeURIComponent(POST_LOGOUT_URI)}`, idp.base)
+    for (const headers of [{ 'x-forwarded-proto': 'localhost:9080@evil.invalid' }, { 'x-forwarded-proto': 'gopher' }, { 'x-forwarded-host': 'evil.invalid' }] as Array<Record<string, string>>) {
+      const res = await fetch(logout, { headers })
+      expect(res.status, JSON.stringify(headers)).toBe(200)
+      const action = /<form method="post" action="([^"]+)"/.exec(await res.text())?.[1] as string
+      expect(new URL(action).host).toBe(new URL(idp.base).host)
+    }
+  })
+
   it.each(['///', '//evil.invalid/x', '/\\evil.invalid', 'http://evil.invalid/authorize', '*'])('the request target %s is a 400 page or a plain answer, never a 500 (regression)', async (target) => {
     const res = await rawExchange(Number(new URL(idp.base).port), Buffer.from(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`, 'latin1'))
     expect(res.status).toBeGreaterThanOrEqual(400)

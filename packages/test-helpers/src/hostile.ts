@@ -58,7 +58,8 @@ export async function checkHostile<T> (name: string, arbitrary: fc.Arbitrary<T>,
   try {
     await fc.assert(property, { seed, numRuns, ...(path === undefined ? {} : { path }), timeout: opts.caseTimeoutMs ?? 10_000, endOnFailure: false })
   } catch (err) {
-    const replay = `replay: HOSTILE_SEED=${seed} ./scripts/test.sh <this file> -t '${name}' (add HOSTILE_PATH=<path above> to jump to the case)`
+    // The seed gives every property of the file the same cases again; the path is one property's, hence -t.
+    const replay = `replay: HOSTILE_SEED=${seed} ./scripts/test.sh <this test file>; straight to the case: add HOSTILE_PATH=<path below> and -t '<this test's name>'`
     throw new Error(`hostile property "${name}" failed\n${replay}\n${(err as Error).message}`, { cause: err })
   }
   process.stdout.write(`hostile: ${name}: ${numRuns} generated cases passed (seed ${seed})\n`)
@@ -243,7 +244,9 @@ export const hostileRequest = ({ paths, cookie = hostileCookie([]) }: { paths: r
     method: hostileMethod(),
     url: fc.oneof(
       hostilePath(prefixesOf(paths)),
-      fc.tuple(fc.constantFrom(...paths), hostileQuery()).map(([path, query]) => query === '' ? path : `${path}?${query}`)
+      fc.tuple(fc.constantFrom(...paths), hostileQuery()).map(([path, query]) => query === '' ? path : `${path}?${query}`),
+      // A route's numeric id replaced by a hostile one (routes without an id keep their path).
+      fc.tuple(fc.constantFrom(...paths), hostileId()).map(([path, id]) => path.replace(/\/\d+(?=\/|$)/, `/${id}`))
     ),
     headers: hostileHeaders(),
     cookie: fc.option(cookie, { nil: undefined }),
