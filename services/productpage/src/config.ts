@@ -1,5 +1,6 @@
 import { backendUrl, loadEnv, serviceEnvSchema, type BaseEnv } from '@bookinfo/service-kit'
 import { MESH_POLICY_ENV_PROPERTIES, meshPolicyOptionsFromEnv, type MeshPolicyEnv, type MeshPolicyOptions } from '@bookinfo/mesh-policy'
+import type { LoginRateLimit } from './plugins/rate-limit.ts'
 import { cookieSigningFromEnv, oidcConfigFromEnv, type AuthModeName, type LoginEnv, type OidcConfig, type SimpleLoginConfig } from './login-config.ts'
 
 export { DEFAULT_AUDIENCE, DEFAULT_SCOPE, DEV_SESSION_SECRET, type AuthModeName, type OidcConfig, type SessionConfig, type SimpleLoginConfig } from './login-config.ts'
@@ -43,6 +44,11 @@ export const PRODUCTPAGE_ENV_SCHEMA = serviceEnvSchema({
   AUTH0_AUDIENCE: PRINTABLE,
   SESSION_REDIS_URL: { type: 'string', pattern: '^rediss?://[^\\s]+$', maxLength: 2048 },
   SESSION_MAX_AGE_SECONDS: { type: 'integer', minimum: 60, maximum: 30 * 24 * 3600, default: 8 * 3600 },
+  // Requests per client to each of /login and /callback per window (OIDC mode); 0 turns the limit off.
+  LOGIN_RATE_LIMIT: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 300 },
+  LOGIN_RATE_LIMIT_WINDOW_SECONDS: { type: 'integer', minimum: 1, maximum: 3600, default: 60 },
+  // Proxies in front whose X-Forwarded-For/-Proto are believed (the client is that many hops back); unset: none.
+  TRUST_PROXY_HOPS: { type: 'integer', minimum: 0, maximum: 16 },
 }, MESH_POLICY_ENV_PROPERTIES)
 
 export interface ProductpageEnv extends BaseEnv, MeshPolicyEnv, LoginEnv {
@@ -55,6 +61,9 @@ export interface ProductpageEnv extends BaseEnv, MeshPolicyEnv, LoginEnv {
   RATINGS_SERVICE_PORT: number
   FLOOD_FACTOR: number
   BACKEND_TIMEOUT_MS: number
+  LOGIN_RATE_LIMIT: number
+  LOGIN_RATE_LIMIT_WINDOW_SECONDS: number
+  TRUST_PROXY_HOPS?: number
 }
 
 export interface ProductpageConfig {
@@ -70,6 +79,10 @@ export interface ProductpageConfig {
   oidc?: OidcConfig
   /** Enforces istio/security in-process when no mesh is present (MESH_POLICY=on). */
   meshPolicy?: MeshPolicyOptions
+  /** Requests per client to /login and /callback per window (OIDC mode; max 0: off). */
+  loginRateLimit: LoginRateLimit
+  /** Proxies in front whose X-Forwarded-* headers count; undefined: none (COOKIE_SECURE still trusts X-Forwarded-Proto). */
+  trustProxyHops?: number
 }
 
 export function configFromEnv (env: Record<string, string | undefined>): { base: BaseEnv, config: ProductpageConfig } {
@@ -90,6 +103,8 @@ export function configFromEnv (env: Record<string, string | undefined>): { base:
       simpleLogin: cookieSigningFromEnv(e),
       ...(oidc === undefined ? {} : { oidc }),
       meshPolicy: meshPolicyOptionsFromEnv(e, { app: 'productpage', version: 'v1' }),
+      loginRateLimit: { max: e.LOGIN_RATE_LIMIT, windowSeconds: e.LOGIN_RATE_LIMIT_WINDOW_SECONDS },
+      ...(e.TRUST_PROXY_HOPS === undefined ? {} : { trustProxyHops: e.TRUST_PROXY_HOPS }),
     },
   }
 }

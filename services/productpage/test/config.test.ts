@@ -13,6 +13,7 @@ describe('configFromEnv', () => {
       backendTimeoutMs: 3000,
       authMode: 'simple',
       simpleLogin: { secret: DEV_SESSION_SECRET, secretIsDevDefault: true, cookieSecure: false },
+      loginRateLimit: { max: 300, windowSeconds: 60 },
     })
   })
 
