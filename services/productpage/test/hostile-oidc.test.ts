@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.ts'
 import { configFromEnv } from '../src/config.ts'
 import {
-  CLIENT_ID, CLIENT_SECRET, PERSONAS, SESSION_SECRET, oidcEnv, reserveOrigin, startBackends, startIdp, startProductpage,
+  CLIENT_ID, CLIENT_SECRET, PERSONAS, SESSION_SECRET, closedBackendsEnv, oidcEnv, reserveOrigin, startBackends, startIdp, startProductpage,
   type Backends, type RunningIdp, type RunningProductpage,
 } from './oidc-fixture.ts'
 
@@ -140,6 +140,7 @@ describe('forged ID tokens at /callback (an IdP, real on loopback, answering wit
       OIDC_CALLBACK_URL: 'http://localhost:9080/callback',
       SESSION_SECRET,
       LOGIN_RATE_LIMIT: '0',
+      ...(await closedBackendsEnv()),
     }
     app = await buildApp(configFromEnv(env).config, undefined, { discovery: { initialBackoffMs: 20 } })
   })

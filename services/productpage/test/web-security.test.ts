@@ -8,7 +8,7 @@ import { buildApp } from '../src/app.ts'
 import { configFromEnv } from '../src/config.ts'
 import { appWith, DETAILS_BODY, DETAILS_ORIGIN, mockAgent, reviewsBody, REVIEWS_ORIGIN } from './fixtures.ts'
 import {
-  CLIENT_ID, CLIENT_SECRET, PERSONAS, SESSION_SECRET, oidcEnv, reserveOrigin, startBackends, startIdp, startProductpage,
+  CLIENT_ID, CLIENT_SECRET, PERSONAS, SESSION_SECRET, closedBackendsEnv, oidcEnv, reserveOrigin, startBackends, startIdp, startProductpage,
   type Backends, type RunningIdp, type RunningProductpage,
 } from './oidc-fixture.ts'
 
@@ -34,6 +34,7 @@ async function oidcAppWithoutIdp (env: Record<string, string> = {}): Promise<Fas
     OIDC_CALLBACK_URL: 'http://localhost:9080/callback',
     OIDC_HTTP_TIMEOUT_MS: '200',
     SESSION_SECRET,
+    ...(await closedBackendsEnv()),
     ...env,
   }).config
   return buildApp(config, undefined, { discovery: { attempts: 1 } })
