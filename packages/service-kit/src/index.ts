@@ -1,5 +1,6 @@
 export { loadEnv, ConfigError, type EnvJsonSchema } from './config.ts'
-export { loggerOptions, redactUrl, REDACT_PATHS, type LogSettings } from './logger.ts'
+export { createLogger, loggerOptions, redactUrl, REDACT_PATHS, type LogSettings } from './logger.ts'
+export { AccessLogController } from './access-log.ts'
 export { serverOptions } from './server-options.ts'
 export { hygienePlugin, ERROR_BODY_SCHEMA, type HygieneOptions } from './hygiene.ts'
 export { metricsPlugin, createMetricsRegistry, type MetricsOptions } from './metrics.ts'

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyReply, FastifyServerOptions } from 'fastify'
-import type { LoggerOptions } from 'pino'
+import type { Logger } from 'pino'
+import { AccessLogController } from './access-log.ts'
 
-/** Server hygiene shared by all services: explicit timeouts and bounds, request ids from the mesh. */
-export function serverOptions (logger: LoggerOptions | boolean): FastifyServerOptions {
+/**
+ * Server hygiene shared by all services: explicit timeouts and bounds, request ids from the mesh.
+ * `logger` is the process logger (logger.ts createLogger), or false for none (tests).
+ */
+export function serverOptions (logger: Logger | false): FastifyServerOptions {
   return {
-    logger,
+    ...(logger ? { loggerInstance: logger, logController: new AccessLogController(logger) } : { logger: false }),
     // Slow or stalled clients cannot hold sockets forever.
     connectionTimeout: 60_000,
     requestTimeout: 30_000,
