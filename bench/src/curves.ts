@@ -1,20 +1,20 @@
 import { getFreePort } from '@bookinfo/test-helpers'
 import type { Fleet } from './fleet.ts'
-import { fmtRps } from './rounds.ts'
+import { fmtRps, measureOnce, type RoundSample } from './rounds.ts'
 import type { Target } from './targets.ts'
-import { runWrk, type Sample } from './wrk.ts'
+import { runWrk } from './wrk.ts'
 
-export interface CurvePoint extends Sample {
+export interface CurvePoint extends RoundSample {
   connections: number
 }
 
-export interface FloodPoint extends Sample {
+export interface FloodPoint extends RoundSample {
   floodFactor: number
   /** Backend calls one page view makes: details, FLOOD_FACTOR + 1 reviews, each reviews v3 one ratings. */
   callsPerPage: number
 }
 
-export interface HalfPeak extends Sample {
+export interface HalfPeak extends RoundSample {
   target: string
   peakRps: number
   connections: number
@@ -26,16 +26,15 @@ interface CurveOptions {
   log: (line: string) => void
 }
 
-function line (label: string, s: Sample): string {
-  return `  ${label.padEnd(30)} ${fmtRps(s.rps).padStart(7)} req/s  p50 ${s.p50Ms.toFixed(2).padStart(7)} ms  p99 ${s.p99Ms.toFixed(2).padStart(8)} ms`
+function line (label: string, s: RoundSample): string {
+  return `  ${label.padEnd(30)} ${fmtRps(s.rps).padStart(7)} req/s  p50 ${s.p50Ms.toFixed(2).padStart(7)} ms  p99 ${s.p99Ms.toFixed(2).padStart(8)} ms  ${s.cpuUsPerRequest.toFixed(0).padStart(5)} µs CPU/req`
 }
 
 /** Throughput and latency of one target as the number of concurrent connections grows. */
 export async function scalingCurve (fleet: Fleet, target: Target, levels: number[], opts: CurveOptions): Promise<CurvePoint[]> {
   const points: CurvePoint[] = []
   for (const connections of levels) {
-    const sample = await runWrk({ url: `${fleet.get(target.server).origin}${target.path}`, connections, durationS: opts.durationS, headers: await target.headers?.() ?? {} })
-    for (const s of fleet.servers.values()) s.truncateLog()
+    const sample = await measureOnce(fleet, target, connections, opts.durationS)
     points.push({ connections, ...sample })
     opts.log(line(`${target.name} c=${connections}`, sample))
   }
@@ -53,9 +52,9 @@ export async function floodCurve (fleet: Fleet, factors: number[], connections: 
     const port = await getFreePort()
     const server = await fleet.start({ ...base, name: `productpage-flood-${floodFactor}`, port, env: { ...base.env, PORT: String(port), FLOOD_FACTOR: String(floodFactor) } })
     try {
-      const url = `${server.origin}/productpage`
-      await runWrk({ url, connections, durationS: 1 })
-      const sample = await runWrk({ url, connections, durationS: opts.durationS })
+      const target: Target = { name: server.spec.name, group: 'page', server: server.spec.name, path: '/productpage', label: `FLOOD_FACTOR=${floodFactor}`, expect: [] }
+      await runWrk({ url: `${server.origin}/productpage`, connections, durationS: 1 })
+      const sample = await measureOnce(fleet, target, connections, opts.durationS)
       points.push({ floodFactor, callsPerPage: 1 + 2 * (floodFactor + 1), ...sample })
       opts.log(line(`page FLOOD_FACTOR=${floodFactor}`, sample))
     } finally {
@@ -72,8 +71,7 @@ export async function floodCurve (fleet: Fleet, factors: number[], connections: 
  */
 export async function halfPeak (fleet: Fleet, target: Target, peakRps: number, connections: number, opts: CurveOptions): Promise<HalfPeak> {
   const gapMs = Math.max(1, Math.round((connections * 1000) / (peakRps / 2)))
-  const sample = await runWrk({ url: `${fleet.get(target.server).origin}${target.path}`, connections, durationS: opts.durationS, headers: await target.headers?.() ?? {}, gapMs })
-  for (const s of fleet.servers.values()) s.truncateLog()
+  const sample = await measureOnce(fleet, target, connections, opts.durationS, gapMs)
   opts.log(line(`${target.name} at ~half peak`, sample) + `  (${Math.round((100 * sample.rps) / peakRps)}% of ${fmtRps(peakRps)})`)
   return { target: target.name, peakRps, connections, gapMs, ...sample }
 }

@@ -13,6 +13,8 @@ export interface GoalResult {
   max?: number
   met: boolean | undefined
   note?: string
+  /** The same ratio from server CPU time per request (baseline's over target's). */
+  cpuEstimate?: number
 }
 
 const RATIO_GOALS: Array<[goal: string, target: string, baseline: string, min: number]> = [
@@ -35,12 +37,17 @@ function check (goal: string, value: number, bound: { min?: number, max?: number
 }
 
 export function evaluateGoals (results: TargetResult[], halfPeaks: HalfPeak[], cold: ColdStart[]): GoalResult[] {
-  const rps = (name: string) => results.find((r) => r.target.name === name)?.samples.map((s) => s.rps)
+  const result = (name: string) => results.find((r) => r.target.name === name)
   const goals: GoalResult[] = []
   for (const [goal, target, baseline, min] of RATIO_GOALS) {
-    const t = rps(target)
-    const b = rps(baseline)
-    goals.push(check(goal, t && b ? pairedRatio(t, b).median : Number.NaN, { min }, t && b ? undefined : 'not measured in this run'))
+    const t = result(target)
+    const b = result(baseline)
+    if (!t || !b) {
+      goals.push(check(goal, Number.NaN, { min }, 'not measured in this run'))
+      continue
+    }
+    const ratio = pairedRatio(t.samples.map((s) => s.rps), b.samples.map((s) => s.rps)).median
+    goals.push({ ...check(goal, ratio, { min }), cpuEstimate: b.cpuUsPerRequest.median / t.cpuUsPerRequest.median })
   }
   for (const h of halfPeaks) {
     goals.push(check(`${h.target}: p99 ≤ 3× p50 at half of peak`, h.p99Ms / h.p50Ms, { max: 3 }, `at ${Math.round(h.rps)} req/s (peak ${Math.round(h.peakRps)})`))

@@ -35,21 +35,26 @@ const x = (v: number) => (Number.isNaN(v) ? '–' : `${v >= 10 ? v.toFixed(1) : 
 const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(' ')
 
 function throughputTable (results: TargetResult[]): string[] {
-  const rows = ['| target | what | req/s (median) | spread (min–max) | p50 ms | p99 ms | vs baseline (per-round, median [min–max]) | errors |', '| --- | --- | ---: | --- | ---: | ---: | --- | ---: |']
+  const rows = [
+    '| target | what | req/s (median) | spread (min–max) | p50 ms | p99 ms | vs baseline (per-round, median [min–max]) | server CPU µs/req | CPU vs baseline | errors |',
+    '| --- | --- | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: |',
+  ]
   for (const r of results) {
     const base = r.target.baseline === undefined ? undefined : results.find((b) => b.target.name === r.target.baseline)
     const ratio = base ? pairedRatio(r.samples.map((s) => s.rps), base.samples.map((s) => s.rps)) : undefined
     const vs = ratio ? `${x(ratio.median)} [${x(ratio.min)}–${x(ratio.max)}] of ${r.target.baseline}` : r.target.name.startsWith('bare') || r.target.name.startsWith('chain') ? 'baseline' : ''
-    rows.push(`| ${r.target.name} | ${r.target.label} | ${fmtRps(r.rps.median)} | ${fmtRps(r.rps.min)}–${fmtRps(r.rps.max)} | ${ms(r.p50Ms.median)} | ${ms(r.p99Ms.median)} | ${vs} | ${r.errors} |`)
+    const cpu = base ? x(base.cpuUsPerRequest.median / r.cpuUsPerRequest.median) : ''
+    rows.push(`| ${r.target.name} | ${r.target.label} | ${fmtRps(r.rps.median)} | ${fmtRps(r.rps.min)}–${fmtRps(r.rps.max)} | ${ms(r.p50Ms.median)} | ${ms(r.p99Ms.median)} | ${vs} | ` +
+      `${r.cpuUsPerRequest.median.toFixed(0)} | ${cpu} | ${r.errors} |`)
   }
   return rows
 }
 
 function goalsTable (goals: GoalResult[]): string[] {
-  const rows = ['| goal (issue #10) | measured | result |', '| --- | ---: | --- |']
+  const rows = ['| goal (issue #10) | measured | result | CPU-time estimate |', '| --- | ---: | --- | ---: |']
   for (const g of goals) {
     const result = g.met === undefined ? 'not measured' : g.met ? 'met' : `**missed** (${g.min !== undefined ? `needs ≥ ${g.min}` : `needs ≤ ${g.max}`})`
-    rows.push(`| ${g.goal} | ${x(g.value)} | ${result}${g.note ? `; ${g.note}` : ''} |`)
+    rows.push(`| ${g.goal} | ${x(g.value)} | ${result}${g.note ? `; ${g.note}` : ''} | ${g.cpuEstimate === undefined ? '' : x(g.cpuEstimate)} |`)
   }
   return rows
 }
@@ -64,7 +69,9 @@ export function markdown (r: BenchReport): string {
       (m.namespace ? 'Loopback of a private network namespace.' : 'Host loopback (no private network namespace).'),
     `Code: ${Object.entries(r.code).map(([dir, kind]) => `${dir} ${kind}`).join(', ')}.`,
     `Settings: ${r.settings.rounds} interleaved rounds of ${r.settings.durationS} s per target (warm-up ${r.settings.warmupS} s), ` +
-      `wrk -t1 -c${r.settings.connections}; medians, spread = min–max over rounds; "vs" divides each round by its baseline's same round.`,
+      `wrk -t1 -c${r.settings.connections}; medians, spread = min–max over rounds; "vs" divides each round by its baseline's same round. ` +
+      '"Server CPU" is the CPU time all bench servers used per request (target and backends); "CPU vs baseline" divides the baseline\'s by the target\'s: ' +
+      'the throughput ratio a CPU-bound server would show on an otherwise idle machine, and much steadier than req/s when other work shares it.',
     '',
     ...throughputTable(r.results),
     '',

@@ -11,14 +11,41 @@ export interface RoundOptions {
   log: (line: string) => void
 }
 
+/** A wrk sample plus the CPU the servers used for it. */
+export interface RoundSample extends Sample {
+  /**
+   * CPU time of every bench server during the run (the target and whatever it calls) per request, in µs:
+   * unlike req/s it hardly moves when other work shares the machine.
+   */
+  cpuUsPerRequest: number
+}
+
 export interface TargetResult {
   target: Target
-  samples: Sample[]
+  samples: RoundSample[]
   rps: Spread
   p50Ms: Spread
   p99Ms: Spread
+  cpuUsPerRequest: Spread
   errors: number
   bytesPerResponse: number
+}
+
+/** Runs wrk once and measures the servers' CPU time around it. */
+export async function measureOnce (fleet: Fleet, target: Target, connections: number, durationS: number, gapMs?: number): Promise<RoundSample> {
+  const servers = [...fleet.servers.values()]
+  const before = servers.reduce((sum, s) => sum + s.cpuMs(), 0)
+  const sample = await runWrk({
+    url: `${fleet.get(target.server).origin}${target.path}`,
+    connections,
+    durationS,
+    headers: await target.headers?.() ?? {},
+    ...(gapMs === undefined ? {} : { gapMs }),
+  })
+  const cpuMs = servers.reduce((sum, s) => sum + s.cpuMs(), 0) - before
+  for (const s of servers) s.truncateLog()
+  const requests = sample.rps * durationS
+  return { ...sample, cpuUsPerRequest: requests > 0 ? (cpuMs * 1000) / requests : Number.NaN }
 }
 
 export function fmtRps (rps: number): string {
@@ -31,20 +58,16 @@ export function fmtRps (rps: number): string {
  * The first round is preceded by a warm-up run per target (JIT, connection set-up), not recorded.
  */
 export async function measureRounds (fleet: Fleet, targets: Target[], opts: RoundOptions): Promise<TargetResult[]> {
-  const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]))
+  const samples = new Map<string, RoundSample[]>(targets.map((t) => [t.name, []]))
   for (let round = 0; round < opts.rounds; round++) {
     const order = round % 2 === 0 ? targets : [...targets].reverse()
     for (const target of order) {
-      const server = fleet.get(target.server)
-      const url = `${server.origin}${target.path}`
-      if (round === 0 && opts.warmupS > 0) {
-        await runWrk({ url, connections: opts.connections, durationS: opts.warmupS, headers: await target.headers?.() ?? {} })
-      }
-      const sample = await runWrk({ url, connections: opts.connections, durationS: opts.durationS, headers: await target.headers?.() ?? {} })
+      if (round === 0 && opts.warmupS > 0) await measureOnce(fleet, target, opts.connections, opts.warmupS)
+      const sample = await measureOnce(fleet, target, opts.connections, opts.durationS)
       samples.get(target.name)?.push(sample)
-      for (const s of fleet.servers.values()) s.truncateLog()
       const errors = sample.errors > 0 ? `  ${sample.errors} errors` : ''
-      opts.log(`  [${round + 1}/${opts.rounds}] ${target.name.padEnd(22)} ${fmtRps(sample.rps).padStart(7)} req/s  p50 ${sample.p50Ms.toFixed(2).padStart(6)} ms  p99 ${sample.p99Ms.toFixed(2).padStart(7)} ms${errors}`)
+      opts.log(`  [${round + 1}/${opts.rounds}] ${target.name.padEnd(22)} ${fmtRps(sample.rps).padStart(7)} req/s  p50 ${sample.p50Ms.toFixed(2).padStart(6)} ms  p99 ${sample.p99Ms.toFixed(2).padStart(7)} ms  ` +
+        `${sample.cpuUsPerRequest.toFixed(0).padStart(5)} µs CPU/req${errors}`)
     }
   }
   return targets.map((target) => {
@@ -55,6 +78,7 @@ export async function measureRounds (fleet: Fleet, targets: Target[], opts: Roun
       rps: spread(list.map((s) => s.rps)),
       p50Ms: spread(list.map((s) => s.p50Ms)),
       p99Ms: spread(list.map((s) => s.p99Ms)),
+      cpuUsPerRequest: spread(list.map((s) => s.cpuUsPerRequest)),
       errors: list.reduce((sum, s) => sum + s.errors, 0),
       bytesPerResponse: list[0]?.bytesPerResponse ?? 0,
     }

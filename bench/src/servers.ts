@@ -25,6 +25,8 @@ export interface RunningServer {
   stop: () => Promise<void>
   /** Resident set size now, in MiB (Linux /proc). */
   rssMiB: () => number
+  /** CPU time the process (all its threads) has used so far, in ms (Linux /proc). */
+  cpuMs: () => number
   /** Empties the log file (the process keeps appending to it), so a long run does not fill the disk. */
   truncateLog: () => void
 }
@@ -91,6 +93,7 @@ export async function startServer (spec: ServerSpec, logDir: string, timeoutMs =
       clearTimeout(timer)
     },
     rssMiB: () => rssOf(child.pid),
+    cpuMs: () => cpuOf(child.pid),
     truncateLog: () => truncateSync(logFile, 0),
   }
 }
@@ -99,6 +102,20 @@ function rssOf (pid: number | undefined): number {
   if (pid === undefined) return Number.NaN
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
   return match ? Number(match[1]) / 1024 : Number.NaN
+}
+
+// Linux's USER_HZ: /proc reports CPU time in these ticks (100 on every mainstream architecture).
+const TICKS_PER_S = 100
+
+function cpuOf (pid: number | undefined): number {
+  if (pid === undefined) return 0
+  try {
+    // Fields after the command (which is in parentheses and may hold spaces): utime is the 12th, stime the 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S
+  } catch {
+    return 0
+  }
 }
 
 /** Stops every server, in parallel. */

@@ -33,7 +33,7 @@ const PAGE_ERRORS = ['Error fetching product details!', 'Error fetching product 
 export async function buildTargets (fleet: Fleet, log: (line: string) => void): Promise<Target[]> {
   const { stack } = fleet
   log('  signing in as the moderator through productpage and the bundled IdP')
-  const cookie = await moderatorCookie(stack.productpageUrl)
+  const cookie = fleet.servers.has('productpage-oidc') ? await moderatorCookie(stack.productpageUrl) : ''
   const token = await moderatorAccessToken({ ...stack, audience: 'https://bookinfo.io' })
   const bearer = async () => ({ authorization: `Bearer ${token}` })
   const bearerAndPeer = async () => ({ authorization: `Bearer ${token}`, ...await reviewsPeerHeader(stack.peerSecret) })

@@ -24,9 +24,14 @@ async function build (level = 'info') {
     return { ok: true }
   })
   app.get('/boom', async () => { throw new Error('internals') })
+  app.get('/tokens', async (request) => {
+    request.log.info({ tokens, access_token: 'top-level-token', list: ['kept'] }, 'got tokens')
+    return { ok: true }
+  })
   return { app, lines }
 }
 
+const tokens = { access_token: 'nested-access', id_token: 'nested-id', refresh_token: 'nested-refresh', token_type: 'Bearer' }
 const SECRET_HEADERS = { authorization: 'Bearer secret-token-value', cookie: 'session=secret-cookie-value', 'x-request-id': 'rid-42' }
 
 describe('access log', () => {
@@ -71,5 +76,17 @@ describe('access log', () => {
     expect((await app.inject({ url: '/boom', headers: SECRET_HEADERS })).statusCode).toBe(500)
     expect(lines.find((l) => l.msg === 'request failed')).toMatchObject({ level: 50, reqId: 'rid-42', err: { message: 'internals' } })
     expect(lines.find((l) => l.msg === 'request completed')).toMatchObject({ reqId: 'rid-42', res: { statusCode: 500 } })
+  })
+
+  it('censors credential fields at the top and one level below any key, leaving the logged object intact', async () => {
+    const { app, lines } = await build()
+    await app.inject('/tokens')
+    expect(lines.find((l) => l.msg === 'got tokens')).toMatchObject({
+      access_token: '[Redacted]',
+      tokens: { access_token: '[Redacted]', id_token: '[Redacted]', refresh_token: '[Redacted]', token_type: 'Bearer' },
+      list: ['kept'],
+    })
+    expect(JSON.stringify(lines)).not.toMatch(/nested-|top-level-token/)
+    expect(tokens.access_token).toBe('nested-access')
   })
 })
