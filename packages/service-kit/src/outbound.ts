@@ -25,7 +25,9 @@ const DEFAULT_MAX_BODY = 1024 * 1024
  * intends: a fresh connection per call lets L4 load balancing spread calls over reviews v1/v2/v3.
  */
 export async function fetchWithDeadline (url: string, opts: OutboundOptions): Promise<OutboundResult> {
-  return timeout(opts.timeoutMs, TimeoutStrategy.Aggressive)
+  // abortOnReturn: false: the call has ended (body read or destroyed) when fetchOnce returns, so there is
+  // nothing left to abort; aborting anyway built an AbortError (with its stack) on every call.
+  return timeout(opts.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false })
     .execute(({ signal }) => fetchOnce(url, opts, signal))
     .catch((err: unknown) => failureOf(err, opts.timeoutMs))
 }
