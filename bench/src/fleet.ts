@@ -87,6 +87,7 @@ export async function startFleet (opts: FleetOptions): Promise<Fleet> {
     ...extra,
   })
   const warn = { LOG_LEVEL: 'warn' }
+  const pooled = { OUTBOUND_CONNECTIONS: 'pooled' }
   const upstream = opts.upstreamSrc
   const stack = await stackRecipes(opts, node)
 
@@ -100,7 +101,9 @@ export async function startFleet (opts: FleetOptions): Promise<Fleet> {
     ['reviews-v1-warn', ['reviews'], () => node('reviews-v1-warn', 'services/reviews', reviews('v1', warn))],
     ['reviews-v3', ['reviews', 'page'], () => node('reviews-v3', 'services/reviews', reviews('v3'))],
     ['productpage', ['page'], () => node('productpage', 'services/productpage', backendsOf('details', 'reviews-v3', 'ratings'))],
-    ['productpage-pooled', ['page'], () => node('productpage-pooled', 'services/productpage', { ...backendsOf('details', 'reviews-v3', 'ratings'), BACKEND_CONNECTIONS: 'pooled' })],
+    // Pooled keep-alive connections on both hops (productpage → details/reviews, reviews → ratings).
+    ['reviews-v3-pooled', ['page'], () => node('reviews-v3-pooled', 'services/reviews', reviews('v3', pooled))],
+    ['productpage-pooled', ['page'], () => node('productpage-pooled', 'services/productpage', { ...backendsOf('details', 'reviews-v3-pooled', 'ratings'), ...pooled })],
     ['bare-details', ['details'], async () => baseline('bare-details', 'bare-json.js', { BARE_BODY: await body('details', '/details/0') })],
     ['bare-ratings', ['ratings'], async () => baseline('bare-ratings', 'bare-json.js', { BARE_BODY: await body('ratings', '/ratings/0') })],
     ['bare-reviews-v1', ['reviews'], async () => baseline('bare-reviews-v1', 'bare-json.js', { BARE_BODY: await body('reviews-v1', '/reviews/0') })],

@@ -61,7 +61,7 @@ export async function buildTargets (fleet: Fleet, log: (line: string) => void): 
     { name: 'chain-new', group: 'page', server: 'chain-new-productpage', path: '/productpage', label: 'bare fan-out chain, new connection per call', expect: FULL_PAGE },
     { name: 'chain-ka', group: 'page', server: 'chain-ka-productpage', path: '/productpage', label: 'bare fan-out chain, keep-alive', expect: FULL_PAGE },
     { name: 'page', group: 'page', server: 'productpage', path: '/productpage', label: 'productpage page, anonymous, simple login, per-call connections', baseline: 'chain-new', expect: FULL_PAGE, reject: PAGE_ERRORS },
-    { name: 'page-pooled', group: 'page', server: 'productpage-pooled', path: '/productpage', label: 'productpage page, anonymous, BACKEND_CONNECTIONS=pooled', baseline: 'chain-ka', expect: FULL_PAGE, reject: PAGE_ERRORS },
+    { name: 'page-pooled', group: 'page', server: 'productpage-pooled', path: '/productpage', label: 'productpage page, anonymous, OUTBOUND_CONNECTIONS=pooled (productpage and reviews)', baseline: 'chain-ka', expect: FULL_PAGE, reject: PAGE_ERRORS },
     { name: 'api', group: 'page', server: 'productpage', path: '/api/v1/products/0', label: 'productpage /api/v1/products/0 (→ details)', expect: DETAILS },
     { name: 'stack-page-anonymous', group: 'page', server: 'productpage-oidc', path: '/productpage', label: 'dev.sh stack (OIDC, policy on everywhere): page, anonymous', baseline: 'chain-new', expect: PAGE_ERRORS },
     { name: 'stack-page-moderator', group: 'page', server: 'productpage-oidc', path: '/productpage', label: 'dev.sh stack: page, signed in as moderator', baseline: 'chain-new', headers: async () => ({ cookie }), expect: [...FULL_PAGE, 'sign out'], reject: PAGE_ERRORS },

@@ -6,7 +6,10 @@ export { hygienePlugin, ERROR_BODY_SCHEMA, type HygieneOptions } from './hygiene
 export { metricsPlugin, createMetricsRegistry, type MetricsOptions } from './metrics.ts'
 export { registerJsonHealth, type JsonHealthOptions } from './health.ts'
 export { PROPAGATED_HEADERS, propagateHeaders, type PropagatedHeader } from './propagation.ts'
-export { fetchWithDeadline, fetchWithAttempts, parseJson, isRecord, type OutboundResult, type OutboundOptions } from './outbound.ts'
+export {
+  fetchWithDeadline, fetchWithAttempts, parseJson, isRecord, OUTBOUND_CONNECTIONS_ENV,
+  type OutboundResult, type OutboundOptions, type OutboundConnections,
+} from './outbound.ts'
 export { parseProductId } from './ids.ts'
 export { backendUrl } from './backend-url.ts'
 export { listenWithGrace, type ListenOptions } from './listen.ts'

@@ -6,6 +6,20 @@ export type OutboundResult =
   | { kind: 'response', status: number, text: string, contentType: string | undefined }
   | { kind: 'failure', reason: 'timeout' | 'network' | 'too-large', message: string }
 
+/**
+ * `per-call` (default, upstream's choice): every call opens its own connection and closes it, so L4 load
+ * balancing (kube-proxy without a mesh) spreads the calls over all backend pods, e.g. reviews v1/v2/v3.
+ * `pooled`: keep-alive connections are reused (undici's pool per origin). Cheaper by a connect and a close
+ * per call; right where the balancing is per request anyway (inside a mesh the sidecar balances each
+ * request) or where each backend has one instance (local processes, compose).
+ */
+export type OutboundConnections = 'per-call' | 'pooled'
+
+/** The env var that picks it (productpage's backend calls, reviews' ratings call). */
+export const OUTBOUND_CONNECTIONS_ENV = {
+  OUTBOUND_CONNECTIONS: { type: 'string', enum: ['per-call', 'pooled'], default: 'per-call' },
+} as const
+
 export interface OutboundOptions {
   headers?: Record<string, string>
   method?: 'GET' | 'POST'
@@ -16,13 +30,16 @@ export interface OutboundOptions {
   maxBodyBytes?: number
   /** Tests pass a MockAgent here; production uses undici's global dispatcher. */
   dispatcher?: Dispatcher
+  /** Default `per-call`. */
+  connections?: OutboundConnections
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024
 
 /**
- * One HTTP call with a hard deadline. The connection is not reused (`reset`), as upstream productpage
- * intends: a fresh connection per call lets L4 load balancing spread calls over reviews v1/v2/v3.
+ * One HTTP call with a hard deadline. By default the connection is not reused (`reset`), as upstream
+ * productpage intends: a fresh connection per call lets L4 load balancing spread calls over reviews
+ * v1/v2/v3 (see OutboundConnections for the pooled alternative).
  */
 export async function fetchWithDeadline (url: string, opts: OutboundOptions): Promise<OutboundResult> {
   // abortOnReturn: false: the call has ended (body read or destroyed) when fetchOnce returns, so there is
@@ -55,7 +72,7 @@ async function fetchOnce (url: string, opts: OutboundOptions, signal: AbortSigna
     headers: opts.headers ?? {},
     body: opts.body ?? null,
     signal,
-    reset: true,
+    reset: opts.connections !== 'pooled',
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
   })
   const chunks: Buffer[] = []

@@ -1,4 +1,6 @@
-import { BASE_ENV_PROPERTIES, ConfigError, backendUrl, loadEnv, type BaseEnv, type EnvJsonSchema } from '@bookinfo/service-kit'
+import {
+  BASE_ENV_PROPERTIES, ConfigError, OUTBOUND_CONNECTIONS_ENV, backendUrl, loadEnv, type BaseEnv, type EnvJsonSchema, type OutboundConnections,
+} from '@bookinfo/service-kit'
 import { MESH_POLICY_ENV_PROPERTIES, meshPolicyOptionsFromEnv, type MeshPolicyEnv, type MeshPolicyOptions } from '@bookinfo/mesh-policy'
 
 // A DNS name, an IPv4 address or a bracketed IPv6 literal: nothing that could change the URL's shape.
@@ -27,6 +29,7 @@ export const PRODUCTPAGE_ENV_SCHEMA: EnvJsonSchema = {
     SESSION_SECRET: { type: 'string', minLength: 32 },
     COOKIE_SECURE: { type: 'boolean', default: false },
     BACKEND_TIMEOUT_MS: { type: 'integer', minimum: 1, maximum: 120_000, default: 3000 },
+    ...OUTBOUND_CONNECTIONS_ENV,
     NODE_ENV: { type: 'string', maxLength: 64 },
     // OIDC login (on when OIDC_ISSUER or AUTH0_DOMAIN is set); the OIDC_* names win over the AUTH0_* ones.
     OIDC_ISSUER: HTTP_URL,
@@ -59,6 +62,7 @@ interface ProductpageEnv extends BaseEnv, MeshPolicyEnv {
   SESSION_SECRET?: string
   COOKIE_SECURE: boolean
   BACKEND_TIMEOUT_MS: number
+  OUTBOUND_CONNECTIONS: OutboundConnections
   NODE_ENV?: string
   OIDC_ISSUER?: string
   OIDC_INTERNAL_BASE_URL?: string
@@ -135,6 +139,8 @@ export interface ProductpageConfig {
   floodFactor: number
   /** Hard deadline of one outbound attempt (upstream: 3 s). */
   backendTimeoutMs: number
+  /** A new connection per backend call (upstream), or pooled keep-alive connections. */
+  backendConnections: OutboundConnections
   authMode: AuthModeName
   simpleLogin: SimpleLoginConfig
   /** Set exactly when `authMode` is 'oidc'. */
@@ -157,6 +163,7 @@ export function configFromEnv (env: Record<string, string | undefined>): { base:
       },
       floodFactor: e.FLOOD_FACTOR,
       backendTimeoutMs: e.BACKEND_TIMEOUT_MS,
+      backendConnections: e.OUTBOUND_CONNECTIONS,
       authMode: oidc === undefined ? 'simple' : 'oidc',
       simpleLogin: cookieSigningFromEnv(e),
       ...(oidc === undefined ? {} : { oidc }),

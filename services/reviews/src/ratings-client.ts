@@ -13,7 +13,7 @@ export type RatingsAnswer =
  */
 export async function fetchRatings (
   id: number,
-  { origin, timeoutMs, peer }: RatingsClientConfig,
+  { origin, timeoutMs, connections, peer }: RatingsClientConfig,
   propagated: Record<string, string>,
   dispatcher?: Dispatcher
 ): Promise<RatingsAnswer> {
@@ -21,6 +21,7 @@ export async function fetchRatings (
   const result = await fetchWithDeadline(`${origin}/ratings/${id}`, {
     headers: { ...propagated, ...identity, accept: 'application/json' },
     timeoutMs,
+    connections,
     ...(dispatcher ? { dispatcher } : {}),
   })
   if (result.kind === 'failure') return { ok: false, reason: result.reason }
