@@ -9,7 +9,7 @@ import { fetchCapturedTokens } from './token-capture.ts'
 
 interface Fixtures {
   app: Bookinfo
-  /** Runs after the test body: no token in what the browser holds or (local target) in any service log. */
+  /** Runs after the test body: no token in what the browser holds or in any service log (local, E2E_LOG_DIR). */
   noTokenLeaks: void
 }
 
@@ -31,7 +31,7 @@ export const test = base.extend<Fixtures, { target: Target }>({
     await use()
     if (testInfo.status !== testInfo.expectedStatus) {
       // A failure keeps the services' logs beside the trace and the screenshot.
-      if (target.kind === 'local') {
+      if (target.logDir !== undefined) {
         for (const file of (await readdir(target.logDir)).filter((f) => f.endsWith('.log'))) {
           await testInfo.attach(`log ${file}`, { path: join(target.logDir, file), contentType: 'text/plain' })
         }
@@ -41,8 +41,8 @@ export const test = base.extend<Fixtures, { target: Target }>({
     await test.step('no token leaks', async () => {
       const captured = await capturedTokens(target)
       const leaks = await findLeaksInBrowser(page, captured)
-      if (target.kind === 'local') leaks.push(...await findLeaksInLogs(target.logDir, captured))
-      else testInfo.annotations.push({ type: 'leak check', description: 'browser only: service logs are checked only on the local target' })
+      if (target.logDir !== undefined) leaks.push(...await findLeaksInLogs(target.logDir, captured))
+      else testInfo.annotations.push({ type: 'leak check', description: 'browser only: no E2E_LOG_DIR with the deployment\'s logs' })
       expect(leaks, `tokens leaked:\n${formatLeaks(leaks)}`).toEqual([])
     })
   }, { auto: true }],

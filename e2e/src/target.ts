@@ -42,6 +42,8 @@ export interface RemoteTarget {
   baseUrl: string
   idp: IdpKind
   personas: Record<PersonaKey, Credentials>
+  /** E2E_LOG_DIR: where the deployment's logs are streamed (`*.log`, e.g. by scripts/test-compose.sh), if anywhere. */
+  logDir?: string
 }
 
 export type Target = LocalTarget | RemoteTarget
@@ -119,5 +121,6 @@ export function resolveTarget (env: NodeJS.ProcessEnv = process.env): Target {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') fail('BASE_URL must be http(s)')
   // The origin only: every spec navigates to paths of productpage (/productpage, /login, /api/...).
-  return { kind: 'remote', baseUrl: url.origin, idp, personas: personasFromEnv(env, idp) }
+  const logDir = env.E2E_LOG_DIR === undefined || env.E2E_LOG_DIR === '' ? {} : { logDir: env.E2E_LOG_DIR }
+  return { kind: 'remote', baseUrl: url.origin, idp, personas: personasFromEnv(env, idp), ...logDir }
 }

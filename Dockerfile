@@ -1,0 +1,48 @@
+# One image pattern for the four services and the bundled IdP. The app is built on the host first
+# (`pnpm build` bundles each one into <app>/dist, runtime files only) and copied in: no sources, no
+# node_modules of ours, no dev dependencies, no npm cache. scripts/build-images.sh runs every build below.
+#
+#   docker build --build-arg APP_DIR=services/details --target service -t …-details-v1 .
+#
+# BASE_IMAGE is the official Node 24 slim image; where no registry is reachable, build-images.sh builds an
+# equivalent base from Debian packages and the npm registry's Node binary and passes it here.
+ARG BASE_IMAGE=node:24-slim
+
+FROM ${BASE_IMAGE} AS app
+# services/<name> or dev/idp
+ARG APP_DIR
+WORKDIR /app
+COPY ${APP_DIR}/dist/ /app/
+ENV NODE_ENV=production
+# build-images.sh removes the superseded (dangling) images of earlier builds by this label.
+LABEL bookinfo-ts.image="${APP_DIR}"
+# Numeric, so Kubernetes' runAsNonRoot can check it; the files stay root-owned and read-only to it.
+USER 1000:1000
+# node is PID 1 and handles SIGTERM itself: stop accepting, finish in-flight requests, exit 0.
+STOPSIGNAL SIGTERM
+# node itself, no curl: the port the app listens on, GET /health must answer 200.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.IDP_PORT ?? process.env.PORT ?? 9080}/health`, { signal: AbortSignal.timeout(2500) }).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "bin/server.js"]
+
+# details, productpage, ratings (v1): upstream's defaults are the code's defaults.
+FROM app AS service
+EXPOSE 9080
+
+# Upstream's variants are the same code with other environment defaults: thin layers, no extra bytes.
+FROM service AS ratings-v2
+ENV SERVICE_VERSION=v2
+
+FROM service AS reviews-v1
+ENV SERVICE_VERSION=v1 ENABLE_RATINGS=false STAR_COLOR=black
+
+FROM service AS reviews-v2
+ENV SERVICE_VERSION=v2 ENABLE_RATINGS=true STAR_COLOR=black
+
+FROM service AS reviews-v3
+ENV SERVICE_VERSION=v3 ENABLE_RATINGS=true STAR_COLOR=red
+
+# The bundled IdP: every interface (its own default is loopback, for local runs), port 9090.
+FROM app AS idp
+ENV IDP_HOST=:: IDP_PORT=9090
+EXPOSE 9090

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The container tier: builds every image, runs the image tests (testcontainers), starts docker-compose.yaml
+# with fresh per-stack secrets, waits for health, runs the same Playwright suite against it (BASE_URL), the
+# stack tests (one name for reviews, a stopped backend, sessions in Redis, a taken port), scans every
+# container's log for tokens and secrets, and tears everything down, also on failure or Ctrl-C.
+# Installs and starts Docker when missing (scripts/lib/docker.sh). Ends with `tests: N passed, N failed`.
+set -euo pipefail
+source "$(dirname "$0")/lib/toolchain.sh"
+source "$(dirname "$0")/lib/system-deps.sh"
+source "$(dirname "$0")/lib/docker.sh"
+cd "$ROOT"
+
+STACK_DIR="$ROOT/.run/compose"
+LOG_DIR="$STACK_DIR/logs"
+ENV_FILE="$STACK_DIR/stack.env"
+export COMPOSE_PROJECT_NAME=bookinfo-test
+SERVICES=(idp redis details ratings reviews-v1 reviews-v2 reviews-v3 productpage)
+REPORTS=(images.json playwright.json stack.json logs.json)
+VITEST_IMAGES=(pnpm exec vitest run --config test/images/vitest.config.ts --reporter=default --reporter=json)
+started=$SECONDS
+status=0
+followers=()
+step() { printf '\n== test-compose [%s/7] %s\n' "$1" "$2"; }
+
+ensure_docker || exit 2
+ensure_system_deps
+ensure_deps
+mkdir -p "$STACK_DIR"
+rm -rf "$LOG_DIR"
+for r in "${REPORTS[@]}"; do rm -f "$STACK_DIR/$r"; done
+
+# Compose v2 (`docker compose`) when the CLI has it, else Compose 1.29 (`docker-compose`, Debian's).
+if docker compose version >/dev/null 2>&1; then COMPOSE=(docker compose); else COMPOSE=(docker-compose); fi
+echo "test-compose: ${COMPOSE[*]} $("${COMPOSE[@]}" version --short 2>/dev/null || echo '(version unknown)'), project $COMPOSE_PROJECT_NAME"
+COMPOSE+=(--env-file "${ENV_FILE#"$ROOT"/}")
+
+# Fails early, naming the port, instead of half a stack (docker-compose would name it too, later).
+for port in 9080 9090; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "test-compose: port $port on 127.0.0.1 is taken; the stack publishes productpage on 9080 and the IdP on 9090: stop what holds it (./scripts/dev.sh? docker ps?)" >&2
+    exit 1
+  fi
+done
+
+summary() {
+  local args=()
+  for r in "${REPORTS[@]}"; do args+=("$STACK_DIR/$r"); done
+  node scripts/summary.ts "${args[@]}" || true
+}
+
+teardown() {
+  local code=$?
+  trap - EXIT INT TERM
+  [ ${#followers[@]} -eq 0 ] || kill "${followers[@]}" 2>/dev/null || true
+  step 7 "tear down (docker-compose down)"
+  "${COMPOSE[@]}" down --volumes --remove-orphans >"$STACK_DIR/down.log" 2>&1 || echo "test-compose: down failed, see ${STACK_DIR#"$ROOT"/}/down.log" >&2
+  [ "$status" -ne 0 ] || status=$code
+  echo "test-compose: done in $((SECONDS - started))s (logs: ${LOG_DIR#"$ROOT"/}, reports: ${STACK_DIR#"$ROOT"/})"
+  summary
+  exit "$status"
+}
+trap teardown EXIT
+trap 'echo "test-compose: interrupted" >&2; status=130; exit 130' INT TERM
+
+step 1 "build images (scripts/build-images.sh)"
+./scripts/build-images.sh
+
+step 2 "image tests (test/images/images.test.ts, testcontainers)"
+"${VITEST_IMAGES[@]}" --outputFile.json="$STACK_DIR/images.json" test/images/images.test.ts || status=1
+
+step 3 "start the stack (docker-compose up) and wait for health"
+# Fresh secrets per run; the env file is git-ignored (.run/) and readable by us only.
+umask 077
+printf 'MESH_PEER_SECRET=%s\nSESSION_SECRET=%s\nOIDC_CLIENT_SECRET=%s\n' \
+  "$(node -p 'crypto.randomBytes(32).toString("base64url")')" "$(node -p 'crypto.randomBytes(32).toString("base64url")')" \
+  "$(node -p 'crypto.randomBytes(24).toString("base64url")')" >"$ENV_FILE"
+umask 022
+run_logged "docker-compose up" "$STACK_DIR/up.log" "${COMPOSE[@]}" up -d --no-build
+mkdir -p "$LOG_DIR"
+# Container ids stay the same through stop/start/restart (the stack tests do those).
+declare -A IDS
+for service in "${SERVICES[@]}"; do IDS[$service]="$("${COMPOSE[@]}" ps -q "$service")"; done
+# One file per service, streamed as it happens: the e2e suite checks them after every test (E2E_LOG_DIR).
+for service in "${SERVICES[@]}"; do
+  docker logs -f "${IDS[$service]}" >"$LOG_DIR/$service.log" 2>&1 &
+  followers+=($!)
+done
+unhealthy() { docker inspect -f '{{.Name}} {{.State.Health.Status}}' "${IDS[@]}" | grep -v ' healthy$' | sed 's#^/##' | tr '\n' ' '; }
+waited=0
+while [ -n "$(unhealthy)" ]; do
+  if [ "$waited" -ge 120 ]; then
+    echo "test-compose: the stack is not healthy after 120 s: $(unhealthy)" >&2
+    status=1
+    exit 1
+  fi
+  [ $((waited % 10)) -ne 0 ] || echo "  … waiting for health: $(unhealthy)"
+  sleep 2
+  waited=$((waited + 2))
+done
+echo "test-compose: all ${#SERVICES[@]} containers healthy ($((SECONDS - started))s since start)"
+
+export BASE_URL=http://localhost:9080 BOOKINFO_URL=http://localhost:9080 BOOKINFO_COMPOSE="${COMPOSE[*]}" COMPOSE_ENV_FILE="$ENV_FILE" COMPOSE_LOG_DIR="$LOG_DIR"
+
+step 4 "end-to-end: the Playwright suite against the stack (BASE_URL=$BASE_URL)"
+E2E_LOG_DIR="$LOG_DIR" pnpm --filter @bookinfo/e2e exec playwright test || status=1
+mv -f .run/playwright.json "$STACK_DIR/playwright.json" 2>/dev/null || true
+
+step 5 "stack tests (test/images/compose.test.ts: one name for reviews, stopped backends, sessions, ports)"
+"${VITEST_IMAGES[@]}" --outputFile.json="$STACK_DIR/stack.json" test/images/compose.test.ts || status=1
+
+step 6 "scan every container's log for tokens and secrets"
+# Stop the stack first so that every line is written, then take each container's whole log (restarts included).
+run_logged "docker-compose stop" "$STACK_DIR/stop.log" "${COMPOSE[@]}" stop -t 15
+kill "${followers[@]}" 2>/dev/null || true
+followers=()
+for service in "${SERVICES[@]}"; do docker logs "${IDS[$service]}" >"$LOG_DIR/$service.log" 2>&1; done
+echo "test-compose: $(cat "$LOG_DIR"/*.log | wc -l) log lines from ${#SERVICES[@]} containers"
+"${VITEST_IMAGES[@]}" --outputFile.json="$STACK_DIR/logs.json" test/images/compose-logs.test.ts || status=1
