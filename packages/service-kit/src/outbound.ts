@@ -1,4 +1,4 @@
-import { request, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import { ConstantBackoff, TaskCancelledError, TimeoutStrategy, handleWhenResult, retry, timeout } from 'cockatiel'
 
 /** What an outbound call produced. Failures are values: callers render them, nothing throws past here. */
@@ -36,16 +36,23 @@ export interface OutboundOptions {
 
 const DEFAULT_MAX_BODY = 1024 * 1024
 
+type Undici = typeof import('undici')
+// undici is loaded on the first call: details and ratings never call out in their default modes, and
+// loading it cost about 100 ms of every service's start-up.
+let undici: Promise<Undici> | undefined
+
 /**
  * One HTTP call with a hard deadline. By default the connection is not reused (`reset`), as upstream
  * productpage intends: a fresh connection per call lets L4 load balancing spread calls over reviews
  * v1/v2/v3 (see OutboundConnections for the pooled alternative).
  */
 export async function fetchWithDeadline (url: string, opts: OutboundOptions): Promise<OutboundResult> {
+  // Loaded before the deadline starts: the first call's budget is for the backend, not for our start-up.
+  const { request } = await (undici ??= import('undici'))
   // abortOnReturn: false: the call has ended (body read or destroyed) when fetchOnce returns, so there is
   // nothing left to abort; aborting anyway built an AbortError (with its stack) on every call.
   return timeout(opts.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false })
-    .execute(({ signal }) => fetchOnce(url, opts, signal))
+    .execute(({ signal }) => fetchOnce(request, url, opts, signal))
     .catch((err: unknown) => failureOf(err, opts.timeoutMs))
 }
 
@@ -65,7 +72,7 @@ export async function fetchWithAttempts (
   return policy.execute(() => fetchWithDeadline(url, opts))
 }
 
-async function fetchOnce (url: string, opts: OutboundOptions, signal: AbortSignal): Promise<OutboundResult> {
+async function fetchOnce (request: Undici['request'], url: string, opts: OutboundOptions, signal: AbortSignal): Promise<OutboundResult> {
   const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY
   const res = await request(url, {
     method: opts.method ?? 'GET',
