@@ -1,7 +1,7 @@
 import { getFreePort } from '@bookinfo/test-helpers'
 import type { Fleet } from './fleet.ts'
 import { fmtRps, measureOnce, type RoundSample } from './rounds.ts'
-import type { Target } from './targets.ts'
+import { PAGE, type Target } from './targets.ts'
 import { runWrk } from './wrk.ts'
 
 export interface CurvePoint extends RoundSample {
@@ -52,7 +52,8 @@ export async function floodCurve (fleet: Fleet, factors: number[], connections: 
     const port = await getFreePort()
     const server = await fleet.start({ ...base, name: `productpage-flood-${floodFactor}`, port, env: { ...base.env, PORT: String(port), FLOOD_FACTOR: String(floodFactor) } })
     try {
-      const target: Target = { name: server.spec.name, group: 'page', server: server.spec.name, path: '/productpage', label: `FLOOD_FACTOR=${floodFactor}`, expect: [] }
+      const servers = [server.spec.name, ...PAGE.slice(1)]
+      const target: Target = { name: server.spec.name, group: 'page', server: server.spec.name, servers, path: '/productpage', label: `FLOOD_FACTOR=${floodFactor}`, expect: [] }
       await runWrk({ url: `${server.origin}/productpage`, connections, durationS: 1 })
       const sample = await measureOnce(fleet, target, connections, opts.durationS)
       points.push({ floodFactor, callsPerPage: 1 + 2 * (floodFactor + 1), ...sample })

@@ -70,7 +70,7 @@ export function markdown (r: BenchReport): string {
     `Code: ${Object.entries(r.code).map(([dir, kind]) => `${dir} ${kind}`).join(', ')}.`,
     `Settings: ${r.settings.rounds} interleaved rounds of ${r.settings.durationS} s per target (warm-up ${r.settings.warmupS} s), ` +
       `wrk -t1 -c${r.settings.connections}; medians, spread = min–max over rounds; "vs" divides each round by its baseline's same round. ` +
-      '"Server CPU" is the CPU time all bench servers used per request (target and backends); "CPU vs baseline" divides the baseline\'s by the target\'s: ' +
+      '"Server CPU" is the CPU time of the target\'s processes (the server and the backends it calls) per request; "CPU vs baseline" divides the baseline\'s by the target\'s: ' +
       'the throughput ratio a CPU-bound server would show on an otherwise idle machine, and much steadier than req/s when other work shares it.',
     '',
     ...throughputTable(r.results),

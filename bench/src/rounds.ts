@@ -14,8 +14,8 @@ export interface RoundOptions {
 /** A wrk sample plus the CPU the servers used for it. */
 export interface RoundSample extends Sample {
   /**
-   * CPU time of every bench server during the run (the target and whatever it calls) per request, in µs:
-   * unlike req/s it hardly moves when other work shares the machine.
+   * CPU time of the target's processes (the server and whatever it calls) per request, in µs: it moves
+   * much less than req/s when other work shares the machine.
    */
   cpuUsPerRequest: number
 }
@@ -33,7 +33,9 @@ export interface TargetResult {
 
 /** Runs wrk once and measures the servers' CPU time around it. */
 export async function measureOnce (fleet: Fleet, target: Target, connections: number, durationS: number, gapMs?: number): Promise<RoundSample> {
-  const servers = [...fleet.servers.values()]
+  // Only the processes serving this target: every idle Node process burns a little CPU (timers, metrics),
+  // which summed over the whole fleet would be charged to whatever is measured.
+  const servers = (target.servers ?? [target.server]).map((name) => fleet.get(name))
   const before = servers.reduce((sum, s) => sum + s.cpuMs(), 0)
   const sample = await runWrk({
     url: `${fleet.get(target.server).origin}${target.path}`,
@@ -43,7 +45,7 @@ export async function measureOnce (fleet: Fleet, target: Target, connections: nu
     ...(gapMs === undefined ? {} : { gapMs }),
   })
   const cpuMs = servers.reduce((sum, s) => sum + s.cpuMs(), 0) - before
-  for (const s of servers) s.truncateLog()
+  for (const s of fleet.servers.values()) s.truncateLog()
   const requests = sample.rps * durationS
   return { ...sample, cpuUsPerRequest: requests > 0 ? (cpuMs * 1000) / requests : Number.NaN }
 }

@@ -13,6 +13,8 @@ export interface Target {
   baseline?: string
   /** Fresh headers for each run (a peer assertion lives 60 s). */
   headers?: () => Promise<Record<string, string>>
+  /** Every process that serves it (the server and what it calls): their CPU time is the target's. */
+  servers?: string[]
   /** Substrings a correct answer contains (checked once before measuring). */
   expect: string[]
   /** Substrings a correct answer must not contain. */
@@ -25,6 +27,10 @@ const REVIEWS = ['"reviews":[{"reviewer":"Reviewer1"']
 const STARS = ['"rating":{"stars":5,"color":"red"}']
 const FULL_PAGE = ['glyphicon glyphicon-star', 'Reviews served by:', 'ISBN-10']
 const PAGE_ERRORS = ['Error fetching product details!', 'Error fetching product reviews!']
+/** The processes behind a page view. */
+export const PAGE = ['productpage', 'details', 'reviews-v3', 'ratings']
+const STACK = ['productpage-oidc', 'details-policy', 'reviews-v3-policy', 'ratings-policy']
+const chain = (tag: string) => ['productpage', 'details', 'reviews', 'ratings'].map((role) => `chain-${tag}-${role}`)
 
 /**
  * Every target, in measuring order: each baseline just before what is compared with it. Targets whose
@@ -55,16 +61,16 @@ export async function buildTargets (fleet: Fleet, log: (line: string) => void): 
     { name: 'reviews-v1', group: 'reviews', server: 'reviews-v1', path: '/reviews/0', label: 'reviews v1, default logging (info)', baseline: 'bare-reviews-v1', expect: REVIEWS },
     { name: 'reviews-v1-warn', group: 'reviews', server: 'reviews-v1-warn', path: '/reviews/0', label: 'reviews v1, LOG_LEVEL=warn', baseline: 'bare-reviews-v1', expect: REVIEWS },
     { name: 'reviews-v1-policy', group: 'reviews', server: 'reviews-v1-policy', path: '/reviews/0', label: 'reviews v1, policy on, moderator token', baseline: 'bare-reviews-v1', headers: bearer, expect: REVIEWS },
-    { name: 'reviews-v3', group: 'reviews', server: 'reviews-v3', path: '/reviews/0', label: 'reviews v3 → ratings, default logging', expect: STARS },
-    { name: 'reviews-v3-policy', group: 'reviews', server: 'reviews-v3-policy', path: '/reviews/0', label: 'reviews v3 → ratings, policy on in both', headers: bearer, expect: STARS },
+    { name: 'reviews-v3', group: 'reviews', server: 'reviews-v3', servers: ['reviews-v3', 'ratings'], path: '/reviews/0', label: 'reviews v3 → ratings, default logging', expect: STARS },
+    { name: 'reviews-v3-policy', group: 'reviews', server: 'reviews-v3-policy', servers: ['reviews-v3-policy', 'ratings-policy'], path: '/reviews/0', label: 'reviews v3 → ratings, policy on in both', headers: bearer, expect: STARS },
 
-    { name: 'chain-new', group: 'page', server: 'chain-new-productpage', path: '/productpage', label: 'bare fan-out chain, new connection per call', expect: FULL_PAGE },
-    { name: 'chain-ka', group: 'page', server: 'chain-ka-productpage', path: '/productpage', label: 'bare fan-out chain, keep-alive', expect: FULL_PAGE },
-    { name: 'page', group: 'page', server: 'productpage', path: '/productpage', label: 'productpage page, anonymous, simple login, per-call connections', baseline: 'chain-new', expect: FULL_PAGE, reject: PAGE_ERRORS },
-    { name: 'page-pooled', group: 'page', server: 'productpage-pooled', path: '/productpage', label: 'productpage page, anonymous, OUTBOUND_CONNECTIONS=pooled (productpage and reviews)', baseline: 'chain-ka', expect: FULL_PAGE, reject: PAGE_ERRORS },
-    { name: 'api', group: 'page', server: 'productpage', path: '/api/v1/products/0', label: 'productpage /api/v1/products/0 (→ details)', expect: DETAILS },
-    { name: 'stack-page-anonymous', group: 'page', server: 'productpage-oidc', path: '/productpage', label: 'dev.sh stack (OIDC, policy on everywhere): page, anonymous', baseline: 'chain-new', expect: PAGE_ERRORS },
-    { name: 'stack-page-moderator', group: 'page', server: 'productpage-oidc', path: '/productpage', label: 'dev.sh stack: page, signed in as moderator', baseline: 'chain-new', headers: async () => ({ cookie }), expect: [...FULL_PAGE, 'sign out'], reject: PAGE_ERRORS },
+    { name: 'chain-new', group: 'page', server: 'chain-new-productpage', servers: chain('new'), path: '/productpage', label: 'bare fan-out chain, new connection per call', expect: FULL_PAGE },
+    { name: 'chain-ka', group: 'page', server: 'chain-ka-productpage', servers: chain('ka'), path: '/productpage', label: 'bare fan-out chain, keep-alive', expect: FULL_PAGE },
+    { name: 'page', group: 'page', server: 'productpage', servers: PAGE, path: '/productpage', label: 'productpage page, anonymous, simple login, per-call connections', baseline: 'chain-new', expect: FULL_PAGE, reject: PAGE_ERRORS },
+    { name: 'page-pooled', group: 'page', server: 'productpage-pooled', servers: ['productpage-pooled', 'details', 'reviews-v3-pooled', 'ratings'], path: '/productpage', label: 'productpage page, anonymous, OUTBOUND_CONNECTIONS=pooled (productpage and reviews)', baseline: 'chain-ka', expect: FULL_PAGE, reject: PAGE_ERRORS },
+    { name: 'api', group: 'page', server: 'productpage', servers: ['productpage', 'details'], path: '/api/v1/products/0', label: 'productpage /api/v1/products/0 (→ details)', expect: DETAILS },
+    { name: 'stack-page-anonymous', group: 'page', server: 'productpage-oidc', servers: STACK, path: '/productpage', label: 'dev.sh stack (OIDC, policy on everywhere): page, anonymous', baseline: 'chain-new', expect: PAGE_ERRORS },
+    { name: 'stack-page-moderator', group: 'page', server: 'productpage-oidc', servers: STACK, path: '/productpage', label: 'dev.sh stack: page, signed in as moderator', baseline: 'chain-new', headers: async () => ({ cookie }), expect: [...FULL_PAGE, 'sign out'], reject: PAGE_ERRORS },
   ]
   return all.filter((t) => fleet.servers.has(t.server) && (t.baseline === undefined || fleet.servers.has(all.find((b) => b.name === t.baseline)?.server ?? '')))
 }

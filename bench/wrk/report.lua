@@ -1,11 +1,13 @@
 -- Loaded by every wrk run of scripts/bench.sh. At the end it prints one line the harness parses:
 -- BENCH-JSON {...}. Latencies are wrk's (microseconds, from send to last byte).
--- With an argument (`-- <gap ms>`) each connection waits that long between its requests, so the load
--- can be held below the server's peak (the "half of peak" latency check).
+-- With an argument (`-- <gap ms>`) each connection waits about that long between its requests, so the
+-- load can be held below the server's peak (the "half of peak" latency check). The wait is drawn between
+-- half and one and a half gaps: equal waits keep the connections in step, and the server would see bursts
+-- of every connection at once instead of a steady load.
 function init(args)
   local gap = tonumber(args[1])
   if gap ~= nil and gap > 0 then
-    delay = function() return gap end
+    delay = function() return gap * (0.5 + math.random()) end
   end
 end
 
