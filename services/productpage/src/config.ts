@@ -1,4 +1,4 @@
-import { backendUrl, loadEnv, serviceEnvSchema, type BaseEnv } from '@bookinfo/service-kit'
+import { OUTBOUND_CONNECTIONS_ENV, backendUrl, loadEnv, serviceEnvSchema, type BaseEnv, type OutboundConnections } from '@bookinfo/service-kit'
 import { MESH_POLICY_ENV_PROPERTIES, meshPolicyOptionsFromEnv, type MeshPolicyEnv, type MeshPolicyOptions } from '@bookinfo/mesh-policy'
 import type { LoginRateLimit } from './plugins/rate-limit.ts'
 import { cookieSigningFromEnv, oidcConfigFromEnv, type AuthModeName, type LoginEnv, type OidcConfig, type SimpleLoginConfig } from './login-config.ts'
@@ -27,6 +27,7 @@ export const PRODUCTPAGE_ENV_SCHEMA = serviceEnvSchema({
   SESSION_SECRET: { type: 'string', minLength: 32 },
   COOKIE_SECURE: { type: 'boolean', default: false },
   BACKEND_TIMEOUT_MS: { type: 'integer', minimum: 1, maximum: 120_000, default: 3000 },
+  ...OUTBOUND_CONNECTIONS_ENV,
   NODE_ENV: { type: 'string', maxLength: 64 },
   // OIDC login (on when OIDC_ISSUER or AUTH0_DOMAIN is set); the OIDC_* names win over the AUTH0_* ones.
   OIDC_ISSUER: HTTP_URL,
@@ -64,6 +65,7 @@ export interface ProductpageEnv extends BaseEnv, MeshPolicyEnv, LoginEnv {
   LOGIN_RATE_LIMIT: number
   LOGIN_RATE_LIMIT_WINDOW_SECONDS: number
   TRUST_PROXY_HOPS?: number
+  OUTBOUND_CONNECTIONS: OutboundConnections
 }
 
 export interface ProductpageConfig {
@@ -73,6 +75,8 @@ export interface ProductpageConfig {
   floodFactor: number
   /** Hard deadline of one outbound attempt (upstream: 3 s). */
   backendTimeoutMs: number
+  /** A new connection per backend call (upstream), or pooled keep-alive connections. */
+  backendConnections: OutboundConnections
   authMode: AuthModeName
   simpleLogin: SimpleLoginConfig
   /** Set exactly when `authMode` is 'oidc'. */
@@ -99,6 +103,7 @@ export function configFromEnv (env: Record<string, string | undefined>): { base:
       },
       floodFactor: e.FLOOD_FACTOR,
       backendTimeoutMs: e.BACKEND_TIMEOUT_MS,
+      backendConnections: e.OUTBOUND_CONNECTIONS,
       authMode: oidc === undefined ? 'simple' : 'oidc',
       simpleLogin: cookieSigningFromEnv(e),
       ...(oidc === undefined ? {} : { oidc }),
