@@ -1,76 +1,11 @@
 import type { IDeployment } from 'kubernetes-models/apps/v1'
 import type { IService, ISecret } from 'kubernetes-models/v1'
-import type { IDestinationRule, IServiceEntry, IVirtualService } from '@kubernetes-models/istio/networking.istio.io/v1'
+import type { IDestinationRule, IVirtualService } from '@kubernetes-models/istio/networking.istio.io/v1'
 import type { IAuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1'
 import type { Manifest } from './documents.ts'
+import { checkHttpRoutes, checkTargetRefs } from './gateway-checks.ts'
+import { BOOKINFO_PORT, NOT_SHIPPED, OPTIONAL_SUBSETS, findService, label, matches, namespaceOf, ofKind, podLabelsIn, portOf, serviceEntryHosts, type World } from './world.ts'
 
-// Names that the upstream samples mention but this repository does not deploy. Each is allowed to point at
-// nothing; everything else must resolve. Keep the reasons: they are the documentation.
-export const NOT_SHIPPED = {
-  subsets: [
-    { host: 'ratings', version: 'v2', why: 'ratings v2 with MongoDB (upstream bookinfo-ratings-v2.yaml + bookinfo-db.yaml): no MongoDB is shipped; ratings v2-mysql (k8s/components/ratings-v2-mysql) is' },
-    { host: 'ratings', version: 'v2-mysql-vm', why: 'ratings v2-mysql-vm reads a MySQL on a virtual machine registered in the mesh; upstream\'s VM-only sample' },
-  ],
-  workloads: [
-    { app: 'mongodb', why: 'database of upstream ratings v2 (bookinfo-db.yaml); istio/security/databases guards it' },
-  ],
-  serviceAccounts: [
-    { name: 'bookinfo-ratings-v2', why: 'service account of upstream bookinfo-ratings-v2.yaml (the MongoDB variant); not shipped' },
-  ],
-  hosts: [
-    { host: 'cert-manager-resolver', why: 'created by cert-manager in istio-system for its HTTP-01 challenge (istio/networking/certmanager-gateway.yaml)' },
-  ],
-} as const
-
-/** Subsets whose Deployment comes with an optional component: a render without the component has none. */
-export const OPTIONAL_SUBSETS = [
-  { host: 'details', version: 'v2', component: 'k8s/components/details-v2' },
-  { host: 'ratings', version: 'v2-mysql', component: 'k8s/components/ratings-v2-mysql' },
-] as const
-
-/** Each app's one Service port (name and number); null: no Service, no container port (the load generator). */
-export const APP_PORTS: Readonly<Record<string, { port: number, name: string } | null>> = {
-  idp: { port: 9090, name: 'http' },
-  redis: { port: 6379, name: 'tcp' },
-  mysqldb: { port: 3306, name: 'tcp' },
-  loadgen: null,
-}
-const BOOKINFO_PORT = { port: 9080, name: 'http' }
-const portOf = (app: string): { port: number, name: string } | null => APP_PORTS[app] === undefined ? BOOKINFO_PORT : APP_PORTS[app]
-
-export interface World {
-  manifests: readonly Manifest[]
-  /** Namespace assumed for documents that carry none (raw istio/ files, before kustomize sets it). */
-  defaultNamespace: string
-}
-
-const namespaceOf = (world: World, manifest: Manifest): string => manifest.metadata.namespace ?? world.defaultNamespace
-const ofKind = <T>(world: World, kind: string): Array<T & Manifest> =>
-  world.manifests.filter((manifest) => manifest.kind === kind) as Array<T & Manifest>
-const label = (manifest: Manifest): string => `${manifest.kind} ${manifest.metadata.name}`
-
-const matches = (selector: Record<string, string>, labels: Record<string, string> | undefined): boolean =>
-  Object.entries(selector).every(([key, value]) => labels?.[key] === value)
-
-function podLabelsIn (world: World, namespace: string): Array<Record<string, string>> {
-  return ofKind<IDeployment>(world, 'Deployment')
-    .filter((deployment) => namespaceOf(world, deployment) === namespace)
-    .map((deployment) => deployment.spec?.template.metadata?.labels ?? {})
-}
-
-function findService (world: World, host: string, namespace: string): (IService & Manifest) | undefined {
-  // Short name, <name>.<ns>, or the FQDN <name>.<ns>.svc.cluster.local.
-  const [name, hostNamespace = namespace, ...rest] = host.split('.')
-  if (rest.length > 0 && rest.join('.') !== 'svc.cluster.local') return undefined
-  return ofKind<IService>(world, 'Service')
-    .find((service) => service.metadata.name === name && namespaceOf(world, service) === hostNamespace)
-}
-
-function serviceEntryHosts (world: World): Set<string> {
-  return new Set(ofKind<IServiceEntry>(world, 'ServiceEntry').flatMap((entry) => entry.spec?.hosts ?? []))
-}
-
-/** Every DestinationRule subset selects at least one Deployment of the host's Service. */
 export function checkDestinationRuleSubsets (world: World): string[] {
   const problems: string[] = []
   for (const rule of ofKind<IDestinationRule>(world, 'DestinationRule')) {
@@ -248,60 +183,6 @@ export function checkVirtualServices (world: World): string[] {
     }
   }
   return problems
-}
-
-interface TargetRef { group?: string, kind: string, name: string }
-
-/** AuthorizationPolicy / RequestAuthentication / PeerAuthentication targetRefs name an existing Service or Gateway API Gateway. */
-export function checkTargetRefs (world: World): string[] {
-  const problems: string[] = []
-  for (const policy of world.manifests) {
-    if (!['AuthorizationPolicy', 'RequestAuthentication', 'PeerAuthentication'].includes(policy.kind)) continue
-    const spec = policy.spec as { targetRef?: TargetRef, targetRefs?: TargetRef[], selector?: unknown } | undefined
-    const refs = [...(spec?.targetRefs ?? []), ...(spec?.targetRef === undefined ? [] : [spec.targetRef])]
-    if (refs.length > 0 && spec?.selector !== undefined) problems.push(`${label(policy)}: has both selector and targetRefs`)
-    for (const ref of refs) {
-      if (!resolvesTarget(world, ref, namespaceOf(world, policy)) && !NOT_SHIPPED.workloads.some((entry) => entry.app === ref.name)) {
-        problems.push(`${label(policy)}: targetRef ${ref.kind} ${ref.name} does not exist`)
-      }
-    }
-  }
-  return problems
-}
-
-function resolvesTarget (world: World, ref: TargetRef, namespace: string): boolean {
-  if (ref.kind === 'Service' && (ref.group ?? '') === '') return findService(world, ref.name, namespace) !== undefined
-  if (ref.kind === 'Gateway' && ref.group === 'gateway.networking.k8s.io') {
-    return world.manifests.some((manifest) => manifest.apiVersion.startsWith('gateway.networking.k8s.io/') &&
-      manifest.kind === 'Gateway' && manifest.metadata.name === ref.name && namespaceOf(world, manifest) === namespace)
-  }
-  return false
-}
-
-interface RouteRef { group?: string, kind?: string, name: string, port?: number }
-
-/** HTTPRoutes: parents are a Gateway API Gateway or a Service port (GAMMA); backends are Service ports. */
-export function checkHttpRoutes (world: World): string[] {
-  const problems: string[] = []
-  for (const route of world.manifests.filter((manifest) => manifest.kind === 'HTTPRoute')) {
-    const namespace = namespaceOf(world, route)
-    const spec = route.spec as { parentRefs?: RouteRef[], rules?: Array<{ backendRefs?: RouteRef[] }> } | undefined
-    for (const parent of spec?.parentRefs ?? []) {
-      const ok = parent.kind === 'Service'
-        ? servicePortExists(world, parent.name, namespace, parent.port)
-        : resolvesTarget(world, { group: parent.group ?? 'gateway.networking.k8s.io', kind: parent.kind ?? 'Gateway', name: parent.name }, namespace)
-      if (!ok) problems.push(`${label(route)}: parent ${parent.kind ?? 'Gateway'} ${parent.name}${parent.port === undefined ? '' : `:${parent.port}`} does not exist`)
-    }
-    for (const backend of (spec?.rules ?? []).flatMap((rule) => rule.backendRefs ?? [])) {
-      if (!servicePortExists(world, backend.name, namespace, backend.port)) problems.push(`${label(route)}: backend ${backend.name}:${String(backend.port)} is not a Service port`)
-    }
-  }
-  return problems
-}
-
-function servicePortExists (world: World, name: string, namespace: string, port: number | undefined): boolean {
-  const service = findService(world, name, namespace)
-  return service !== undefined && (port === undefined || (service.spec?.ports ?? []).some((candidate) => candidate.port === port))
 }
 
 export const ALL_CHECKS = {
