@@ -11,7 +11,7 @@ import type { LoadClient, LoadSample } from '@bookinfo/test-helpers/steady-load'
  */
 export function pageKind (status: number, body: string): string {
   if (status !== 200 || !body.includes('<title>Simple Bookstore App</title>')) return 'not-a-page'
-  const parts = [body.includes('sign out</a>') ? 'in' : body.includes('>Sign in</a>') ? 'out' : 'no-sign-in']
+  const parts = [body.includes('sign out</a>') ? 'in' : />Sign in<\/(a|button)>/.test(body) ? 'out' : 'no-sign-in']
   if (body.includes('<h4 class="text-center text-primary">Book Details</h4>')) parts.push('details')
   if (body.includes('<h4 class="text-center text-primary">Book Reviews</h4>')) {
     parts.push('reviews')
