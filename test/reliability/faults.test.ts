@@ -83,7 +83,7 @@ describe('faults under load, local stack', () => {
     await outage('reviews (SIGTERM)', () => stack.stopOne('reviews-v3'), () => stack.startOne('reviews-v3'),
       { anonymous: 'out', user: 'in+details', moderator: 'in+details' })
     await outage('ratings (SIGKILL)', () => stack.stopOne('ratings', 'SIGKILL'), () => stack.startOne('ratings'),
-      { anonymous: 'out', user: 'in+details', moderator: 'in+details+reviews' })
+      { anonymous: 'out', user: 'in+details', moderator: 'in+details+reviews+ratings-unavailable' })
 
     // The IdP: pages do not need it (the policy keeps its keys); a login whose code comes back while it is
     // away gets a clear page, and a new login works once it is back.
