@@ -82,6 +82,8 @@ export interface Outage {
   during: Partial<Record<PersonaName, Expected>>
   /** What each persona's page shows from 2 s after its recovery (default: `full`). */
   after?: Partial<Record<PersonaName, Expected>>
+  /** Until when `after` holds (default: the next outage), e.g. until the personas sign in again. */
+  afterUntil?: number
 }
 
 /** How long after a recovery the page must be whole again. */
@@ -106,7 +108,8 @@ export function pageProblems (samples: LoadSample[], outages: Outage[], full: Re
       }
       const after = o.after?.[name] ?? full[name]
       const next = outages[outages.indexOf(o) + 1]
-      const settled = s.at > o.recoveredAt + RECOVERY_MS && (next === undefined || s.at + s.ms < next.stoppedAt)
+      const until = o.afterUntil ?? next?.stoppedAt ?? Infinity
+      const settled = s.at > o.recoveredAt + RECOVERY_MS && s.at + s.ms < until
       if (settled && !matches(s.kind, after)) say(s, `${RECOVERY_MS} ms after ${o.dependency} recovered: showed ${s.kind}, expected ${String(after)}`)
     }
   }
