@@ -11,6 +11,10 @@ ARG BASE_IMAGE=node:24-slim
 FROM ${BASE_IMAGE} AS app
 # services/<name> or dev/idp
 ARG APP_DIR
+# curl, as in upstream's images: istio.io's Bookinfo tasks run `kubectl exec <pod> -- curl …` in them. The
+# locally built base has it already; the official slim image gets it from Debian.
+RUN command -v curl >/dev/null || { apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \
+  && rm -rf /var/lib/apt/lists/*; }
 WORKDIR /app
 COPY ${APP_DIR}/dist/ /app/
 ENV NODE_ENV=production

@@ -8,6 +8,9 @@
 DEBIAN_SUITE="${DEBIAN_SUITE:-bookworm}"
 DEBIAN_BASE="bookinfo-ts/debian:$DEBIAN_SUITE-minbase"
 NODE_BASE="bookinfo-ts/node:24-minbase"
+# On top of minbase: curl, because istio.io's Bookinfo tasks run `kubectl exec <pod> -- curl …` in our
+# containers, as upstream's images allow. A cached base made with another list is rebuilt.
+DEBIAN_INCLUDE="curl,ca-certificates"
 
 # The host's own Debian mirror (its apt sources), so debootstrap uses what apt-get uses here; empty →
 # debootstrap's default.
@@ -21,7 +24,9 @@ debian_mirror() {
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 
 ensure_debian_base() {
-  if image_exists "$DEBIAN_BASE"; then echo "  $DEBIAN_BASE: present (cached)"; return 0; fi
+  local included
+  included="$(docker image inspect -f '{{index .Config.Labels "bookinfo-ts.include"}}' "$DEBIAN_BASE" 2>/dev/null || true)"
+  if [ "$included" = "$DEBIAN_INCLUDE" ]; then echo "  $DEBIAN_BASE: present (cached)"; return 0; fi
   command -v debootstrap >/dev/null || PATH="$PATH:/usr/sbin:/sbin" command -v debootstrap >/dev/null || {
     echo "build-images: debootstrap is needed to build the base without a registry: sudo apt-get install -y debootstrap" >&2
     return 2
@@ -29,9 +34,9 @@ ensure_debian_base() {
   local rootfs mirror
   rootfs="$(mktemp -d "${TMPDIR:-/tmp}/bookinfo-rootfs.XXXXXX")"
   mirror="$(debian_mirror)"
-  echo "  $DEBIAN_BASE: debootstrap --variant=minbase $DEBIAN_SUITE (about a minute, once per machine)"
-  if ! run_logged "debootstrap" "$IMAGES_LOG_DIR/debootstrap.log" \
-    env PATH="$PATH:/usr/sbin:/sbin" debootstrap --variant=minbase "$DEBIAN_SUITE" "$rootfs" ${mirror:+"$mirror"}; then
+  echo "  $DEBIAN_BASE: debootstrap --variant=minbase --include=$DEBIAN_INCLUDE $DEBIAN_SUITE (about a minute, once per machine)"
+  if ! run_logged "debootstrap" "$IMAGES_LOG_DIR/debootstrap.log" env PATH="$PATH:/usr/sbin:/sbin" \
+    debootstrap --variant=minbase --include="$DEBIAN_INCLUDE" "$DEBIAN_SUITE" "$rootfs" ${mirror:+"$mirror"}; then
     rm -rf "$rootfs"
     return 1
   fi
@@ -41,7 +46,8 @@ ensure_debian_base() {
   rm -rf "$rootfs"/usr/share/{man,info,locale}/* "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/log/*
   printf '%s\n' 'path-exclude /usr/share/doc/*' 'path-include /usr/share/doc/*/copyright' 'path-exclude /usr/share/man/*' \
     'path-exclude /usr/share/info/*' 'path-exclude /usr/share/locale/*' >"$rootfs/etc/dpkg/dpkg.cfg.d/bookinfo-minimal"
-  tar -C "$rootfs" -c . | docker import --change 'CMD ["bash"]' - "$DEBIAN_BASE" >/dev/null
+  tar -C "$rootfs" -c . | docker import --change 'CMD ["bash"]' --change "LABEL bookinfo-ts.include=$DEBIAN_INCLUDE" \
+    - "$DEBIAN_BASE" >/dev/null
   rm -rf "$rootfs"
   echo "  $DEBIAN_BASE: imported ($(image_size "$DEBIAN_BASE"))"
 }
@@ -54,10 +60,12 @@ node_base_version() {
 }
 
 ensure_node_base() {
-  local version arch context label
+  local version arch context label from debian_id
   version="$(node_base_version)"
   label="$(docker image inspect -f '{{index .Config.Labels "org.opencontainers.image.version"}}' "$NODE_BASE" 2>/dev/null || true)"
-  if [ -n "$label" ] && { [ "$label" = "$version" ] || [ "$version" = 24 ]; }; then
+  from="$(docker image inspect -f '{{index .Config.Labels "bookinfo-ts.debian-base"}}' "$NODE_BASE" 2>/dev/null || true)"
+  debian_id="$(docker image inspect -f '{{.Id}}' "$DEBIAN_BASE")"
+  if [ -n "$label" ] && [ "$from" = "$debian_id" ] && { [ "$label" = "$version" ] || [ "$version" = 24 ]; }; then
     echo "  $NODE_BASE: present (Node $label, cached)"
     return 0
   fi
@@ -71,7 +79,8 @@ ensure_node_base() {
   version="$("$context/node" -p 'process.versions.node')"
   cp "$ROOT/docker/node-base.Dockerfile" "$context/Dockerfile"
   run_logged "docker build $NODE_BASE" "$IMAGES_LOG_DIR/node-base.log" \
-    docker build --build-arg "DEBIAN_IMAGE=$DEBIAN_BASE" --build-arg "NODE_VERSION=$version" -t "$NODE_BASE" "$context" \
+    docker build --build-arg "DEBIAN_IMAGE=$DEBIAN_BASE" --build-arg "NODE_VERSION=$version" \
+    --label "bookinfo-ts.debian-base=$debian_id" -t "$NODE_BASE" "$context" \
     || { rm -rf "$context"; return 1; }
   rm -rf "$context"
   echo "  $NODE_BASE: built (Node $version, $(image_size "$NODE_BASE"))"

@@ -137,6 +137,11 @@ describe.each(CASES)('image $name', (c) => {
     expect(await ask(container.getMappedPort(c.port), c.health)).toEqual({ status: c.health.status, body: c.health.body })
   })
 
+  it('has curl, as istio.io\'s tasks expect (`kubectl exec <pod> -- curl …`)', async () => {
+    const run = await container.exec(['curl', '-sS', '-o', '/dev/null', '-w', '%{http_code}', `http://localhost:${c.port}/health`])
+    expect(run).toMatchObject({ exitCode: 0, output: '200' })
+  })
+
   it('answers the contract probe with the same bytes as the process tests', async () => {
     const answer = await ask(container.getMappedPort(c.port), c.probe)
     if (c.name === 'dev-idp') {

@@ -5,7 +5,8 @@ import { showInteraction, submitLogin } from './interactions.ts'
 import { loadSigningKeys, randomCookieKeys, type PrivateJwk } from './keys.ts'
 import { silentLog, type LogFn } from './log.ts'
 import { createLogoutHandler } from './logout.ts'
-import { messagePage, sendHtml, sendJson } from './pages.ts'
+import { createLoginLimiter } from './login-limits.ts'
+import { messagePage, securityHeaders, sendHtml, sendJson } from './pages.ts'
 import { createProvider, INTERACTION_PREFIX } from './provider.ts'
 import { loadSeed, type Seed } from './seed.ts'
 import { createUserinfoHandler } from './userinfo.ts'
@@ -44,9 +45,31 @@ function pinToIssuer (req: IncomingMessage, issuer: URL): void {
   req.headers['x-forwarded-proto'] = issuer.protocol.slice(0, -1)
 }
 
+/**
+ * oidc-provider (Koa with `proxy` on) builds URLs and the Secure flag from X-Forwarded-Proto and -Host. Only
+ * values a proxy of ours can mean pass: a proto of `http` or `https`, a host equal to the issuer's. Anything
+ * else is dropped (an invalid proto made Koa build an invalid URL, a 500; another host would put the logout
+ * form's target, with its xsrf token, on that host).
+ */
+function sanitizeForwarded (req: IncomingMessage, issuer: URL): void {
+  const proto = req.headers['x-forwarded-proto']
+  if (proto !== undefined && proto !== 'http' && proto !== 'https') delete req.headers['x-forwarded-proto']
+  const host = req.headers['x-forwarded-host']
+  if (host !== undefined && host !== issuer.host) delete req.headers['x-forwarded-host']
+}
+
 function methodNotAllowed (res: ServerResponse, allow: string): void {
   res.setHeader('Allow', allow)
   sendHtml(res, 405, messagePage('Method not allowed', `Use ${allow}.`))
+}
+
+/**
+ * The request target as a URL on the issuer's origin, or undefined when it is not a path (absolute-form, `*`).
+ * Resolved as text after the origin, never as a reference: `///` or `//host/x` must stay a path, not become a host.
+ */
+function requestUrl (target: string | undefined, origin: string): URL | undefined {
+  if (target === undefined || !target.startsWith('/')) return undefined
+  return URL.parse(`${origin}${target}`) ?? undefined
 }
 
 /** Builds the IdP from its config: reads the seed and keys, configures oidc-provider, wires our routes. */
@@ -58,12 +81,16 @@ export function createIdp (config: IdpConfig, log: LogFn = silentLog): Idp {
   const logout = createLogoutHandler(provider, [{ clientId: seed.client.clientId, postLogoutUris: config.postLogoutUris }])
   const providerCallback = provider.callback()
   const issuerUrl = new URL(config.issuer)
+  const limiter = createLoginLimiter(config.loginLimits)
+  const headers = securityHeaders([...config.redirectUris, ...config.postLogoutUris])
 
   provider.on('server_error', (_ctx, err: Error) => log('error', 'oidc-provider server error', { error: err.message }))
 
   async function route (req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', config.issuer)
+    const url = requestUrl(req.url, issuerUrl.origin)
+    if (url === undefined) return sendHtml(res, 400, messagePage('Bad request', 'The request target is not a path.'))
     const path = url.pathname
+    sanitizeForwarded(req, issuerUrl)
     if (path === '/health') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD')
       return sendJson(res, 200, { status: 'UP', issuer: config.issuer })
@@ -79,7 +106,7 @@ export function createIdp (config: IdpConfig, log: LogFn = silentLog): Idp {
         return showInteraction(provider, seed, req, res, uid)
       }
       if (req.method !== 'POST') return methodNotAllowed(res, 'POST')
-      return submitLogin(provider, seed, req, res, uid)
+      return submitLogin(provider, seed, limiter, req, res, uid)
     }
     if (path === '/authorize' && req.method === 'GET') honourOfflineAccess(req, url)
     if (DISCOVERY_PATHS.has(path)) pinToIssuer(req, issuerUrl)
@@ -89,6 +116,9 @@ export function createIdp (config: IdpConfig, log: LogFn = silentLog): Idp {
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     // The path only: query strings carry codes, states and hints.
     const path = (req.url ?? '/').split('?')[0]
+    // Every answer, ours or oidc-provider's: CSP (self, and the clients' origins as form targets), no framing,
+    // no sniffing, no Referer (authorization URLs carry state and codes).
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
     res.on('finish', () => log('info', 'request', { method: req.method, path, status: res.statusCode }))
     route(req, res).catch((err: unknown) => {
       log('error', 'request failed', { method: req.method, path, error: (err as Error).message })

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { ConfigError, loadEnv, type EnvJsonSchema } from '@bookinfo/service-kit'
+import type { LoginLimitConfig } from './login-limits.ts'
 
 /** The seed shipped beside `src/`: personas, roles, the API and the productpage client. */
 export const DEFAULT_SEED_FILE = fileURLToPath(new URL('../seed.json', import.meta.url))
@@ -27,6 +28,12 @@ export const IDP_ENV_SCHEMA: EnvJsonSchema = {
     IDP_DEV_CLIENT_SECRET: { type: 'string', minLength: 8, default: DEV_CLIENT_SECRET },
     IDP_REDIRECT_URIS: { type: 'string', minLength: 1, default: 'http://localhost:9080/callback' },
     IDP_POST_LOGOUT_URIS: { type: 'string', minLength: 1, default: 'http://localhost:9080/productpage' },
+    // Failed password logins allowed per account and per client address in a window; 0 turns either off.
+    IDP_LOGIN_FAILURES_PER_ACCOUNT: { type: 'integer', minimum: 0, maximum: 100_000, default: 10 },
+    IDP_LOGIN_FAILURES_PER_IP: { type: 'integer', minimum: 0, maximum: 100_000, default: 50 },
+    IDP_LOGIN_WINDOW_SECONDS: { type: 'integer', minimum: 1, maximum: 86_400, default: 300 },
+    // Proxies in front whose X-Forwarded-For counts when telling clients apart (0: the socket's peer).
+    IDP_TRUST_PROXY_HOPS: { type: 'integer', minimum: 0, maximum: 16, default: 0 },
   },
 }
 
@@ -44,6 +51,10 @@ interface IdpEnv {
   IDP_DEV_CLIENT_SECRET: string
   IDP_REDIRECT_URIS: string
   IDP_POST_LOGOUT_URIS: string
+  IDP_LOGIN_FAILURES_PER_ACCOUNT: number
+  IDP_LOGIN_FAILURES_PER_IP: number
+  IDP_LOGIN_WINDOW_SECONDS: number
+  IDP_TRUST_PROXY_HOPS: number
 }
 
 /** Names of the env vars a seed user may point at (`passwordEnv`) to replace its documented dev password. */
@@ -64,6 +75,8 @@ export interface IdpConfig {
   clientSecret: string
   redirectUris: string[]
   postLogoutUris: string[]
+  /** Brute-force limits of the password form (login-limits.ts). */
+  loginLimits: LoginLimitConfig
 }
 
 function commaList (raw: string): string[] {
@@ -102,5 +115,11 @@ export function configFromEnv (env: Record<string, string | undefined>): IdpConf
     clientSecret: parsed.IDP_DEV_CLIENT_SECRET,
     redirectUris: urlList('IDP_REDIRECT_URIS', parsed.IDP_REDIRECT_URIS),
     postLogoutUris: urlList('IDP_POST_LOGOUT_URIS', parsed.IDP_POST_LOGOUT_URIS),
+    loginLimits: {
+      failuresPerAccount: parsed.IDP_LOGIN_FAILURES_PER_ACCOUNT,
+      failuresPerIp: parsed.IDP_LOGIN_FAILURES_PER_IP,
+      windowSeconds: parsed.IDP_LOGIN_WINDOW_SECONDS,
+      trustProxyHops: parsed.IDP_TRUST_PROXY_HOPS,
+    },
   }
 }

@@ -2,11 +2,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type Provider from 'oidc-provider'
 import { findUserByLogin, passwordMatches } from './accounts.ts'
 import { readForm } from './form.ts'
+import type { LoginLimiter } from './login-limits.ts'
 import { INTERACTION_PREFIX } from './provider.ts'
 import { loginPage, messagePage, sendHtml } from './pages.ts'
 import type { Seed } from './seed.ts'
 
 export const WRONG_CREDENTIALS = 'Wrong email or password.'
+
+/** The 429 text: the same for a blocked account and a blocked address (it tells an attacker nothing about either). */
+export function tooManyAttempts (seconds: number): string {
+  const minutes = Math.ceil(seconds / 60)
+  return `Too many failed logins. Try again in ${seconds < 90 ? `${seconds} seconds` : `${minutes} minutes`}.`
+}
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>
 
@@ -71,8 +78,16 @@ export async function showInteraction (provider: Provider, seed: Seed, req: Inco
   await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'unsupported prompt' }, { mergeWithLastSubmission: false })
 }
 
-/** POST /interaction/:uid/login: checks the password; a wrong one re-renders the form with 401 and no session. */
-export async function submitLogin (provider: Provider, seed: Seed, req: IncomingMessage, res: ServerResponse, uid: string): Promise<void> {
+/** The key an account's failures count under: the user's subject (email and username are one account), else the login typed. */
+function accountKey (seed: Seed, login: string): string {
+  return findUserByLogin(seed, login)?.sub ?? login.trim().toLowerCase().slice(0, 256)
+}
+
+/**
+ * POST /interaction/:uid/login: checks the password; a wrong one re-renders the form with 401 and no session.
+ * Over the brute-force limits (login-limits.ts) the form comes back with 429 and Retry-After, unchecked.
+ */
+export async function submitLogin (provider: Provider, seed: Seed, limiter: LoginLimiter, req: IncomingMessage, res: ServerResponse, uid: string): Promise<void> {
   const form = await readForm(req)
   if (form === undefined) {
     sendHtml(res, 413, messagePage('Request too large', 'The login form was too large.'))
@@ -86,15 +101,20 @@ export async function submitLogin (provider: Provider, seed: Seed, req: Incoming
   }
   const login = form.get('username') ?? form.get('email') ?? ''
   const password = form.get('password') ?? ''
-  const user = findUserByLogin(seed, login)
-  if (user === undefined || !passwordMatches(user, password)) {
-    sendHtml(res, 401, loginPage({
-      action: `${INTERACTION_PREFIX}${uid}/login`,
-      clientName: clientNameOf(seed, interaction),
-      login: login.slice(0, 200),
-      error: WRONG_CREDENTIALS,
-    }))
+  const account = accountKey(seed, login)
+  const page = { action: `${INTERACTION_PREFIX}${uid}/login`, clientName: clientNameOf(seed, interaction), login: login.slice(0, 200) }
+  const retryAfter = await limiter.retryAfter(req, account)
+  if (retryAfter > 0) {
+    res.setHeader('Retry-After', String(retryAfter))
+    sendHtml(res, 429, loginPage({ ...page, error: tooManyAttempts(retryAfter) }))
     return
   }
+  const user = findUserByLogin(seed, login)
+  if (user === undefined || !passwordMatches(user, password)) {
+    await limiter.failed(req, account)
+    sendHtml(res, 401, loginPage({ ...page, error: WRONG_CREDENTIALS }))
+    return
+  }
+  await limiter.succeeded(account)
   await provider.interactionFinished(req, res, { login: { accountId: user.sub } }, { mergeWithLastSubmission: false })
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
 
 /** Escapes text for HTML element content and double-quoted attribute values. */
@@ -10,12 +11,6 @@ export function escapeHtml (value: string): string {
     .replace(/'/g, '&#39;')
 }
 
-/**
- * No scripts, no external assets. No `form-action`: Chrome applies it to the redirect chain after the
- * login POST, which ends on the client's origin.
- */
-export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-
 const STYLE = `
 body { font-family: system-ui, sans-serif; background: #f4f4f4; margin: 0; }
 main { max-width: 22rem; margin: 4rem auto; background: #fff; padding: 2rem; border-radius: 6px; box-shadow: 0 1px 4px #0002; }
@@ -26,6 +21,30 @@ button { margin-top: 1.5rem; width: 100%; padding: .6rem; font-size: 1rem; backg
 .error { color: #b00020; background: #fde7ea; padding: .5rem; border-radius: 4px; }
 .hint { color: #555; font-size: .85rem; }
 `
+
+// The one stylesheet, allowed by its hash: no 'unsafe-inline'.
+const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64')
+
+/**
+ * The headers of every answer. CSP: nothing but our own inline stylesheet (by hash), no scripts of ours
+ * (`script-src 'self'` serves none; it is there so that oidc-provider can add the hash of its auto-submit
+ * script, as its logout and form_post pages do; `'none'` cannot be combined with a hash), forms only to
+ * ourselves and to the registered clients' origins (Chrome applies form-action to the redirects after the
+ * login POST, which end at the client's callback), no framing, no base URL.
+ */
+export function securityHeaders (clientUrls: readonly string[]): Record<string, string> {
+  const origins = [...new Set(clientUrls.map((u) => new URL(u).origin))]
+  const csp = [
+    "default-src 'none'", "script-src 'self'", `style-src 'sha256-${STYLE_HASH}'`, "img-src 'self'",
+    `form-action 'self' ${origins.join(' ')}`.trim(), "frame-ancestors 'none'", "base-uri 'none'",
+  ].join('; ')
+  return {
+    'Content-Security-Policy': csp,
+    'X-Frame-Options': 'DENY',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  }
+}
 
 /** Wraps body HTML (already escaped by the caller) in a complete page. */
 export function layout (title: string, body: string): string {
@@ -72,14 +91,11 @@ export function messagePage (title: string, message: string): string {
   return layout(title, `<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(message)}</p>`)
 }
 
-/** Sends a complete HTML page with the headers every page of ours carries. */
+/** Sends a complete HTML page, never cached (the security headers are set for every answer in app.ts). */
 export function sendHtml (res: ServerResponse, status: number, html: string): void {
   res.statusCode = status
   res.setHeader('Content-Type', 'text/html; charset=utf-8')
-  res.setHeader('Content-Security-Policy', PAGE_CSP)
   res.setHeader('Cache-Control', 'no-store')
-  res.setHeader('X-Content-Type-Options', 'nosniff')
-  res.setHeader('Referrer-Policy', 'no-referrer')
   res.end(html)
 }
 

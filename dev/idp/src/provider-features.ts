@@ -1,12 +1,11 @@
 import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider'
 import type { IdpConfig } from './config.ts'
-import { escapeHtml, layout, messagePage, PAGE_CSP } from './pages.ts'
+import { escapeHtml, layout, messagePage } from './pages.ts'
 import type { Seed } from './seed.ts'
 
 function htmlResponse (ctx: KoaContextWithOIDC, status: number, html: string): void {
   ctx.status = status
   ctx.type = 'text/html; charset=utf-8'
-  ctx.set('Content-Security-Policy', PAGE_CSP)
   ctx.set('Cache-Control', 'no-store')
   ctx.body = html
 }

@@ -32,8 +32,9 @@ export interface RunningIdp {
   issuer: string
 }
 
+/** The IdP as a process on a free loopback port (or `env.IDP_PORT`, for a test that needs the issuer first). */
 export async function startIdp (env: Record<string, string> = {}): Promise<RunningIdp> {
-  const port = await getFreePort()
+  const port = env.IDP_PORT === undefined ? await getFreePort() : Number(env.IDP_PORT)
   const base = `http://127.0.0.1:${port}`
   const issuer = `http://localhost:${port}/`
   const proc = await startProcess(process.execPath, [SERVER_TS], {

@@ -33,9 +33,10 @@ async function hygiene (app: FastifyInstance, opts: HygieneOptions): Promise<voi
 
   // Upstream services send `application/json` bare (RFC 8259: JSON is UTF-8, the parameter means nothing);
   // Fastify always appends a charset, so restore the upstream header byte for byte.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  // A callback hook, not an async one: it runs on every response, and a promise per response costs.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (reply.getHeader('content-type') === 'application/json; charset=utf-8') reply.header('content-type', 'application/json')
-    return payload
+    done(null, payload)
   })
 
   app.setNotFoundHandler((request, reply) => {

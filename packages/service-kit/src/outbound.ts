@@ -1,10 +1,24 @@
-import { request, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import { ConstantBackoff, TaskCancelledError, TimeoutStrategy, handleWhenResult, retry, timeout } from 'cockatiel'
 
 /** What an outbound call produced. Failures are values: callers render them, nothing throws past here. */
 export type OutboundResult =
   | { kind: 'response', status: number, text: string, contentType: string | undefined }
   | { kind: 'failure', reason: 'timeout' | 'network' | 'too-large', message: string }
+
+/**
+ * `per-call` (default, upstream's choice): every call opens its own connection and closes it, so L4 load
+ * balancing (kube-proxy without a mesh) spreads the calls over all backend pods, e.g. reviews v1/v2/v3.
+ * `pooled`: keep-alive connections are reused (undici's pool per origin). Cheaper by a connect and a close
+ * per call; right where the balancing is per request anyway (inside a mesh the sidecar balances each
+ * request) or where each backend has one instance (local processes, compose).
+ */
+export type OutboundConnections = 'per-call' | 'pooled'
+
+/** The env var that picks it (productpage's backend calls, reviews' ratings call). */
+export const OUTBOUND_CONNECTIONS_ENV = {
+  OUTBOUND_CONNECTIONS: { type: 'string', enum: ['per-call', 'pooled'], default: 'per-call' },
+} as const
 
 export interface OutboundOptions {
   headers?: Record<string, string>
@@ -16,17 +30,29 @@ export interface OutboundOptions {
   maxBodyBytes?: number
   /** Tests pass a MockAgent here; production uses undici's global dispatcher. */
   dispatcher?: Dispatcher
+  /** Default `per-call`. */
+  connections?: OutboundConnections
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024
 
+type Undici = typeof import('undici')
+// undici is loaded on the first call: details and ratings never call out in their default modes, and
+// loading it cost about 100 ms of every service's start-up.
+let undici: Promise<Undici> | undefined
+
 /**
- * One HTTP call with a hard deadline. The connection is not reused (`reset`), as upstream productpage
- * intends: a fresh connection per call lets L4 load balancing spread calls over reviews v1/v2/v3.
+ * One HTTP call with a hard deadline. By default the connection is not reused (`reset`), as upstream
+ * productpage intends: a fresh connection per call lets L4 load balancing spread calls over reviews
+ * v1/v2/v3 (see OutboundConnections for the pooled alternative).
  */
 export async function fetchWithDeadline (url: string, opts: OutboundOptions): Promise<OutboundResult> {
-  return timeout(opts.timeoutMs, TimeoutStrategy.Aggressive)
-    .execute(({ signal }) => fetchOnce(url, opts, signal))
+  // Loaded before the deadline starts: the first call's budget is for the backend, not for our start-up.
+  const { request } = await (undici ??= import('undici'))
+  // abortOnReturn: false: the call has ended (body read or destroyed) when fetchOnce returns, so there is
+  // nothing left to abort; aborting anyway built an AbortError (with its stack) on every call.
+  return timeout(opts.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false })
+    .execute(({ signal }) => fetchOnce(request, url, opts, signal))
     .catch((err: unknown) => failureOf(err, opts.timeoutMs))
 }
 
@@ -46,14 +72,14 @@ export async function fetchWithAttempts (
   return policy.execute(() => fetchWithDeadline(url, opts))
 }
 
-async function fetchOnce (url: string, opts: OutboundOptions, signal: AbortSignal): Promise<OutboundResult> {
+async function fetchOnce (request: Undici['request'], url: string, opts: OutboundOptions, signal: AbortSignal): Promise<OutboundResult> {
   const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY
   const res = await request(url, {
     method: opts.method ?? 'GET',
     headers: opts.headers ?? {},
     body: opts.body ?? null,
     signal,
-    reset: true,
+    reset: opts.connections !== 'pooled',
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
   })
   const chunks: Buffer[] = []

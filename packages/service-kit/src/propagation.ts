@@ -31,8 +31,13 @@ export const PROPAGATED_HEADERS = [
 
 export type PropagatedHeader = typeof PROPAGATED_HEADERS[number]
 
+// What an HTTP/1.1 field value may hold (undici's own check): a value with CR, LF, NUL, another control or a
+// character past Latin-1 would make undici refuse the whole outbound call, so such a header is dropped instead.
+// Node's parser never lets one in; an in-process caller (app.inject, a proxy plugin) could.
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
+
 /**
- * The propagated subset of `incoming`, names lower-cased, values verbatim.
+ * The propagated subset of `incoming`, names lower-cased, values verbatim; a value HTTP cannot carry is left out.
  * `omit` drops headers a caller replaces with its own value (productpage sets `end-user` from its session).
  */
 export function propagateHeaders (incoming: IncomingHttpHeaders, omit: readonly PropagatedHeader[] = []): Record<string, string> {
@@ -40,8 +45,8 @@ export function propagateHeaders (incoming: IncomingHttpHeaders, omit: readonly 
   for (const name of PROPAGATED_HEADERS) {
     if (omit.includes(name)) continue
     const value = incoming[name]
-    if (typeof value === 'string') out[name] = value
-    else if (Array.isArray(value)) out[name] = value.join(name === 'cookie' ? '; ' : ', ')
+    const joined = Array.isArray(value) ? value.join(name === 'cookie' ? '; ' : ', ') : value
+    if (typeof joined === 'string' && FIELD_VALUE.test(joined)) out[name] = joined
   }
   return out
 }

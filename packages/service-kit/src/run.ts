@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { ConfigError, type BaseEnv } from './config.ts'
-import { loggerOptions } from './logger.ts'
+import { createLogger } from './logger.ts'
 import { listenWithGrace } from './listen.ts'
 import { installMemoryReport, MEMORY_REPORT_SIGNAL } from './memory-report.ts'
 import { serverOptions } from './server-options.ts'
@@ -34,7 +34,7 @@ export async function runService<C> ({ name, loadConfig, buildApp }: RunOptions<
   }
   const { base, config } = loaded
   const pretty = base.LOG_FORMAT === 'pretty' || (base.LOG_FORMAT === 'auto' && process.stdout.isTTY === true)
-  const app = await buildApp(config, serverOptions(loggerOptions({ level: base.LOG_LEVEL, pretty, name })))
+  const app = await buildApp(config, serverOptions(createLogger({ level: base.LOG_LEVEL, pretty, name })))
   const keepSignals = installMemoryReport(app) ? [MEMORY_REPORT_SIGNAL] : []
   await listenWithGrace(app, { host: base.HOST, port: base.PORT, graceMs: base.SHUTDOWN_GRACE_MS, delayMs: base.SHUTDOWN_DELAY_MS, keepSignals })
   return app

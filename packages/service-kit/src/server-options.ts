@@ -1,11 +1,22 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyReply, FastifyServerOptions } from 'fastify'
-import type { LoggerOptions } from 'pino'
+import type { Logger } from 'pino'
+import { AccessLogController } from './access-log.ts'
 
-/** Server hygiene shared by all services: explicit timeouts and bounds, request ids from the mesh. */
-export function serverOptions (logger: LoggerOptions | boolean): FastifyServerOptions {
+/**
+ * Server hygiene shared by all services: explicit timeouts and bounds, request ids from the mesh.
+ * `logger` is the process logger (logger.ts createLogger), or false for none (tests).
+ */
+export function serverOptions (logger: Logger | false): FastifyServerOptions {
   return {
-    logger,
+    ...(logger
+      ? {
+          loggerInstance: logger,
+          logController: new AccessLogController(logger),
+          // Fastify passes `{}` when the route sets no log level; pino's child() takes a faster path without it.
+          childLoggerFactory: (parent, bindings, opts) => Object.keys(opts).length === 0 ? parent.child(bindings) : parent.child(bindings, opts),
+        }
+      : { logger: false }),
     // Slow or stalled clients cannot hold sockets forever.
     connectionTimeout: 60_000,
     requestTimeout: 30_000,

@@ -96,6 +96,35 @@ describe('deadlines and attempts (real loopback servers)', () => {
   })
 })
 
+describe('connection policy (real loopback server)', () => {
+  let server: TestServer
+  const ports: number[] = []
+  beforeEach(async () => {
+    ports.length = 0
+    server = await startTestServer((req, res) => {
+      ports.push(req.socket.remotePort ?? 0)
+      res.end('ok')
+    })
+  })
+  afterEach(async () => { await server.close() })
+
+  it('per-call (the default): each call on a new connection that it asks to close', async () => {
+    await fetchWithDeadline(`${server.url}/a`, { timeoutMs: 3000 })
+    await fetchWithDeadline(`${server.url}/b`, { timeoutMs: 3000, connections: 'per-call' })
+    expect(server.requests.map((r) => r.headers.connection)).toEqual(['close', 'close'])
+    expect(new Set(ports).size).toBe(2)
+  })
+
+  it('pooled: calls keep their connections open and later calls reuse them', async () => {
+    for (const path of ['/a', '/b', '/c', '/d']) {
+      expect(await fetchWithDeadline(`${server.url}${path}`, { timeoutMs: 3000, connections: 'pooled' })).toMatchObject({ kind: 'response', status: 200, text: 'ok' })
+    }
+    expect(server.requests.map((r) => r.headers.connection)).toEqual(['keep-alive', 'keep-alive', 'keep-alive', 'keep-alive'])
+    // A connection goes back to the pool a moment after its answer, so the next call may open a second one.
+    expect(new Set(ports).size).toBeLessThan(ports.length)
+  })
+})
+
 describe('parseJson', () => {
   it('parses JSON and returns undefined otherwise', () => {
     expect(parseJson('{"a":1}')).toEqual({ a: 1 })

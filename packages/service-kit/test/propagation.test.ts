@@ -21,6 +21,13 @@ describe('propagateHeaders', () => {
     expect(propagateHeaders({ 'end-user': 'mallory', cookie: 'session=abc', 'x-request-id': 'r' }, ['end-user', 'cookie'])).toEqual({ 'x-request-id': 'r' })
   })
 
+  it('leaves out a value HTTP cannot carry (CR, LF, NUL, controls, past Latin-1), so the call still goes out without it', () => {
+    for (const bad of ['a\r\nx-injected: 1', 'a\nb', 'a\0b', 'a\u0001b', '\u20ac']) {
+      expect(propagateHeaders({ 'x-request-id': bad, 'user-agent': 'ua\ttab \u00e9' })).toEqual({ 'user-agent': 'ua\ttab \u00e9' })
+    }
+    expect(propagateHeaders({ 'x-b3-traceid': ['ok', 'b\r\nc'] as unknown as string })).toEqual({})
+  })
+
   it('joins repeated values', () => {
     expect(propagateHeaders({ cookie: ['a=1', 'b=2'] as unknown as string })).toEqual({ cookie: 'a=1; b=2' })
   })

@@ -39,9 +39,13 @@ export async function buildApp (
 ): Promise<FastifyInstance> {
   // With Secure session cookies TLS ends at the ingress: @fastify/session stores a session only when
   // the request looks like HTTPS, so the ingress's X-Forwarded-Proto must count.
+  // TRUST_PROXY_HOPS names how many proxies' X-Forwarded-For/-Proto count (the client IP the login's rate limit
+  // keys on); without it, COOKIE_SECURE trusts every hop's proto only (the limiter then keys on the socket).
   const secureBehindProxy = config.oidc?.session.cookieSecure === true
+  const hops = config.trustProxyHops
+  const trustProxy = hops === undefined ? (secureBehindProxy ? true : undefined) : (_address: string, hop: number) => hop < hops
   const { app, metrics } = await createService({
-    server: secureBehindProxy ? { ...serverOpts, trustProxy: true } : serverOpts,
+    server: trustProxy === undefined ? serverOpts : { ...serverOpts, trustProxy },
     notFound,
     policy: meshPolicyLayer(config.meshPolicy),
   })
@@ -59,6 +63,8 @@ export async function buildApp (
   if (config.authMode === 'oidc' && config.oidc !== undefined) {
     await app.register(oidcLoginPlugin, {
       config: config.oidc,
+      rateLimit: config.loginRateLimit,
+      rateLimitKeyFromSocket: trustProxy === true,
       now: deps.now ?? Date.now,
       ...(deps.discovery ? { discovery: deps.discovery } : {}),
     })

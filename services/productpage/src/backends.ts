@@ -18,7 +18,7 @@ export type BackendResult =
 const ATTEMPTS: Record<BackendName, number> = { details: 1, reviews: 2, ratings: 1 }
 
 export interface BackendsOptions {
-  config: Pick<ProductpageConfig, 'backends' | 'backendTimeoutMs'>
+  config: Pick<ProductpageConfig, 'backends' | 'backendTimeoutMs' | 'backendConnections'>
   /** `request_result` counter (labels destination_app, response_code). */
   counter: Counter<'destination_app' | 'response_code'>
   dispatcher?: Dispatcher
@@ -33,6 +33,7 @@ export function createBackendCaller ({ config, counter, dispatcher }: BackendsOp
     const result = await fetchWithAttempts(url, {
       headers,
       timeoutMs: config.backendTimeoutMs,
+      connections: config.backendConnections,
       attempts: ATTEMPTS[name],
       ...(dispatcher ? { dispatcher } : {}),
     })

@@ -1,5 +1,6 @@
-import { backendUrl, loadEnv, serviceEnvSchema, type BaseEnv } from '@bookinfo/service-kit'
+import { OUTBOUND_CONNECTIONS_ENV, backendUrl, loadEnv, serviceEnvSchema, type BaseEnv, type OutboundConnections } from '@bookinfo/service-kit'
 import { MESH_POLICY_ENV_PROPERTIES, meshPolicyOptionsFromEnv, type MeshPolicyEnv, type MeshPolicyOptions } from '@bookinfo/mesh-policy'
+import type { LoginRateLimit } from './plugins/rate-limit.ts'
 import { cookieSigningFromEnv, oidcConfigFromEnv, type AuthModeName, type LoginEnv, type OidcConfig, type SimpleLoginConfig } from './login-config.ts'
 
 export { DEFAULT_AUDIENCE, DEFAULT_SCOPE, DEV_SESSION_SECRET, type AuthModeName, type OidcConfig, type SessionConfig, type SimpleLoginConfig } from './login-config.ts'
@@ -26,6 +27,7 @@ export const PRODUCTPAGE_ENV_SCHEMA = serviceEnvSchema({
   SESSION_SECRET: { type: 'string', minLength: 32 },
   COOKIE_SECURE: { type: 'boolean', default: false },
   BACKEND_TIMEOUT_MS: { type: 'integer', minimum: 1, maximum: 120_000, default: 3000 },
+  ...OUTBOUND_CONNECTIONS_ENV,
   NODE_ENV: { type: 'string', maxLength: 64 },
   // OIDC login (on when OIDC_ISSUER or AUTH0_DOMAIN is set); the OIDC_* names win over the AUTH0_* ones.
   OIDC_ISSUER: HTTP_URL,
@@ -43,6 +45,11 @@ export const PRODUCTPAGE_ENV_SCHEMA = serviceEnvSchema({
   AUTH0_AUDIENCE: PRINTABLE,
   SESSION_REDIS_URL: { type: 'string', pattern: '^rediss?://[^\\s]+$', maxLength: 2048 },
   SESSION_MAX_AGE_SECONDS: { type: 'integer', minimum: 60, maximum: 30 * 24 * 3600, default: 8 * 3600 },
+  // Requests per client to each of /login and /callback per window (OIDC mode); 0 turns the limit off.
+  LOGIN_RATE_LIMIT: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 300 },
+  LOGIN_RATE_LIMIT_WINDOW_SECONDS: { type: 'integer', minimum: 1, maximum: 3600, default: 60 },
+  // Proxies in front whose X-Forwarded-For/-Proto are believed (the client is that many hops back); unset: none.
+  TRUST_PROXY_HOPS: { type: 'integer', minimum: 0, maximum: 16 },
 }, MESH_POLICY_ENV_PROPERTIES)
 
 export interface ProductpageEnv extends BaseEnv, MeshPolicyEnv, LoginEnv {
@@ -55,6 +62,10 @@ export interface ProductpageEnv extends BaseEnv, MeshPolicyEnv, LoginEnv {
   RATINGS_SERVICE_PORT: number
   FLOOD_FACTOR: number
   BACKEND_TIMEOUT_MS: number
+  LOGIN_RATE_LIMIT: number
+  LOGIN_RATE_LIMIT_WINDOW_SECONDS: number
+  TRUST_PROXY_HOPS?: number
+  OUTBOUND_CONNECTIONS: OutboundConnections
 }
 
 export interface ProductpageConfig {
@@ -64,12 +75,18 @@ export interface ProductpageConfig {
   floodFactor: number
   /** Hard deadline of one outbound attempt (upstream: 3 s). */
   backendTimeoutMs: number
+  /** A new connection per backend call (upstream), or pooled keep-alive connections. */
+  backendConnections: OutboundConnections
   authMode: AuthModeName
   simpleLogin: SimpleLoginConfig
   /** Set exactly when `authMode` is 'oidc'. */
   oidc?: OidcConfig
   /** Enforces istio/security in-process when no mesh is present (MESH_POLICY=on). */
   meshPolicy?: MeshPolicyOptions
+  /** Requests per client to /login and /callback per window (OIDC mode; max 0: off). */
+  loginRateLimit: LoginRateLimit
+  /** Proxies in front whose X-Forwarded-* headers count; undefined: none (COOKIE_SECURE still trusts X-Forwarded-Proto). */
+  trustProxyHops?: number
 }
 
 export function configFromEnv (env: Record<string, string | undefined>): { base: BaseEnv, config: ProductpageConfig } {
@@ -86,10 +103,13 @@ export function configFromEnv (env: Record<string, string | undefined>): { base:
       },
       floodFactor: e.FLOOD_FACTOR,
       backendTimeoutMs: e.BACKEND_TIMEOUT_MS,
+      backendConnections: e.OUTBOUND_CONNECTIONS,
       authMode: oidc === undefined ? 'simple' : 'oidc',
       simpleLogin: cookieSigningFromEnv(e),
       ...(oidc === undefined ? {} : { oidc }),
       meshPolicy: meshPolicyOptionsFromEnv(e, { app: 'productpage', version: 'v1' }),
+      loginRateLimit: { max: e.LOGIN_RATE_LIMIT, windowSeconds: e.LOGIN_RATE_LIMIT_WINDOW_SECONDS },
+      ...(e.TRUST_PROXY_HOPS === undefined ? {} : { trustProxyHops: e.TRUST_PROXY_HOPS }),
     },
   }
 }

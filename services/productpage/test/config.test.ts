@@ -11,8 +11,10 @@ describe('configFromEnv', () => {
       backends: { details: 'http://details:9080', reviews: 'http://reviews:9080', ratings: 'http://ratings:9080' },
       floodFactor: 0,
       backendTimeoutMs: 3000,
+      backendConnections: 'per-call',
       authMode: 'simple',
       simpleLogin: { secret: DEV_SESSION_SECRET, secretIsDevDefault: true, cookieSecure: false },
+      loginRateLimit: { max: 300, windowSeconds: 60 },
     })
   })
 
@@ -42,6 +44,12 @@ describe('configFromEnv', () => {
     expect(config.simpleLogin).toEqual({ secret, secretIsDevDefault: false, cookieSecure: true })
     expect(config.floodFactor).toBe(100)
     expect(config.backendTimeoutMs).toBe(250)
+  })
+
+  it('OUTBOUND_CONNECTIONS picks pooled backend connections; any other value than per-call or pooled is refused', () => {
+    expect(configFromEnv({ OUTBOUND_CONNECTIONS: 'pooled' }).config.backendConnections).toBe('pooled')
+    expect(configFromEnv({ OUTBOUND_CONNECTIONS: 'per-call' }).config.backendConnections).toBe('per-call')
+    expect(() => configFromEnv({ OUTBOUND_CONNECTIONS: 'keep-alive' })).toThrow(/OUTBOUND_CONNECTIONS/)
   })
 
   it('accepts a bracketed IPv6 literal as a host name', () => {

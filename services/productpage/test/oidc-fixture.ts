@@ -104,6 +104,15 @@ export function oidcEnv (idp: RunningIdp, origin: string, backends: Backends, ex
   }
 }
 
+/**
+ * Backends on a loopback port nothing listens on: the page renders its "unavailable" text at once. The default
+ * hostnames (`details`, `reviews`) would wait on DNS, which can take seconds on a CI machine.
+ */
+export async function closedBackendsEnv (): Promise<Record<string, string>> {
+  const port = String(await getFreePort())
+  return { DETAILS_HOSTNAME: '127.0.0.1', DETAILS_SERVICE_PORT: port, REVIEWS_HOSTNAME: '127.0.0.1', REVIEWS_SERVICE_PORT: port }
+}
+
 export interface RunningProductpage {
   app: FastifyInstance
   /** The public origin (`http://localhost:<port>`), as the callback URL names it. */

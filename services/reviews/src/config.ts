@@ -1,5 +1,5 @@
 import { hostname } from 'node:os'
-import { backendUrl, loadEnv, serviceEnvSchema, type BaseEnv } from '@bookinfo/service-kit'
+import { OUTBOUND_CONNECTIONS_ENV, backendUrl, loadEnv, serviceEnvSchema, type BaseEnv, type OutboundConnections } from '@bookinfo/service-kit'
 import { MESH_POLICY_ENV_PROPERTIES, meshPolicyOptionsFromEnv, serviceAccountPrincipal, type MeshPolicyEnv, type MeshPolicyOptions } from '@bookinfo/mesh-policy'
 import { javaBoolean, ratingsTimeoutMs } from './ratings-settings.ts'
 
@@ -14,6 +14,7 @@ export const REVIEWS_ENV_SCHEMA = serviceEnvSchema({
   HOSTNAME: { type: 'string' },
   CLUSTER_NAME: { type: 'string' },
   RATINGS_TIMEOUT_MS: { type: 'integer', minimum: 1, maximum: 120_000 },
+  ...OUTBOUND_CONNECTIONS_ENV,
 }, MESH_POLICY_ENV_PROPERTIES)
 
 interface ReviewsEnv extends BaseEnv, MeshPolicyEnv {
@@ -26,12 +27,15 @@ interface ReviewsEnv extends BaseEnv, MeshPolicyEnv {
   HOSTNAME?: string
   CLUSTER_NAME?: string
   RATINGS_TIMEOUT_MS?: number
+  OUTBOUND_CONNECTIONS: OutboundConnections
 }
 
 export interface RatingsClientConfig {
   /** `http://ratings:9080`; the call goes to `<origin>/ratings/<id>`. */
   origin: string
   timeoutMs: number
+  /** A new connection per call (upstream), or pooled keep-alive connections. */
+  connections: OutboundConnections
   /**
    * Outside a mesh, ratings' policy needs our source principal: a short assertion signed with the shared
    * peer secret stands in for the mTLS identity (packages/mesh-policy README, "Source principals").
@@ -56,6 +60,7 @@ export function configFromEnv (env: Record<string, string | undefined>): { base:
     ? {
         origin: backendUrl(parsed.RATINGS_HOSTNAME, parsed.SERVICES_DOMAIN, parsed.RATINGS_SERVICE_PORT),
         timeoutMs: ratingsTimeoutMs(parsed.STAR_COLOR, parsed.RATINGS_TIMEOUT_MS),
+        connections: parsed.OUTBOUND_CONNECTIONS,
         ...(parsed.MESH_PEER_SECRET
           ? { peer: { secret: parsed.MESH_PEER_SECRET, principal: serviceAccountPrincipal(parsed.MESH_POLICY_NAMESPACE, 'bookinfo-reviews', parsed.MESH_POLICY_TRUST_DOMAIN) } }
           : {}),

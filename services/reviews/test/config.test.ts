@@ -15,7 +15,7 @@ describe('configFromEnv', () => {
     const { config: { meshPolicy, ...config } } = configFromEnv({ ENABLE_RATINGS: 'true', HOSTNAME: 'reviews-v2-7d79d5bd5d-abcde', CLUSTER_NAME: 'east', SERVICE_VERSION: 'v2' })
     expect(meshPolicy?.workload.labels).toEqual({ app: 'reviews', version: 'v2' })
     expect(config).toEqual({
-      ratings: { origin: 'http://ratings:9080', timeoutMs: 10_000 },
+      ratings: { origin: 'http://ratings:9080', timeoutMs: 10_000, connections: 'per-call' },
       starColor: 'black',
       podName: 'reviews-v2-7d79d5bd5d-abcde',
       clusterName: 'east',
@@ -36,7 +36,7 @@ describe('configFromEnv', () => {
       RATINGS_SERVICE_PORT: '9082',
       RATINGS_TIMEOUT_MS: '750',
     })
-    expect(config.ratings).toEqual({ origin: 'http://ratings-alt.bookinfo.svc.cluster.local:9082', timeoutMs: 750 })
+    expect(config.ratings).toEqual({ origin: 'http://ratings-alt.bookinfo.svc.cluster.local:9082', timeoutMs: 750, connections: 'per-call' })
   })
 
   it('reads SERVICE_VERSION only as the workload label, and ignores LOG_DIR', () => {
@@ -69,5 +69,10 @@ describe('mesh policy settings', () => {
 
   it('refuses MESH_POLICY=on without MESH_POLICY_DIR, naming it', () => {
     expect(() => configFromEnv({ MESH_POLICY: 'on' })).toThrow(/MESH_POLICY_DIR/)
+  })
+
+  it('OUTBOUND_CONNECTIONS=pooled reuses connections to ratings; other values are refused', () => {
+    expect(configFromEnv({ ENABLE_RATINGS: 'true', OUTBOUND_CONNECTIONS: 'pooled' }).config.ratings?.connections).toBe('pooled')
+    expect(() => configFromEnv({ ENABLE_RATINGS: 'true', OUTBOUND_CONNECTIONS: 'reuse' })).toThrow(/OUTBOUND_CONNECTIONS/)
   })
 })

@@ -1,4 +1,4 @@
-import { MongoClient, MongoNetworkError, MongoServerSelectionError } from 'mongodb'
+import type { MongoClient } from 'mongodb'
 import type { DatabaseConfig } from '../config.ts'
 import { starsOf, type RatingsSource } from './source.ts'
 
@@ -9,8 +9,13 @@ import { starsOf, type RatingsSource } from './source.ts'
 export function mongoSource ({ mongoUrl, connectTimeoutMs, queryTimeoutMs }: DatabaseConfig): RatingsSource {
   let client: MongoClient | undefined
   let closed = false
+  // The driver is loaded with the first query: ratings v1 (the default) never needs it, and loading it
+  // at start-up cost every ratings process over 100 ms and several MiB.
+  let driver: Promise<typeof import('mongodb')> | undefined
+  const driverOnce = () => (driver ??= import('mongodb'))
 
   const connected = async (): Promise<MongoClient> => {
+    const { MongoClient } = await driverOnce()
     client ??= new MongoClient(mongoUrl, {
       serverSelectionTimeoutMS: connectTimeoutMs,
       connectTimeoutMS: connectTimeoutMs,
@@ -38,6 +43,7 @@ export function mongoSource ({ mongoUrl, connectTimeoutMs, queryTimeoutMs }: Dat
         return { kind: 'ok', stars: starsOf(docs.map((doc) => doc.rating)) }
       } catch (cause) {
         // The server vanished after we connected: that is the database being unreachable, not a bad query.
+        const { MongoNetworkError, MongoServerSelectionError } = await driverOnce()
         if (cause instanceof MongoServerSelectionError || cause instanceof MongoNetworkError) return { kind: 'connect-failed', cause }
         return { kind: 'query-failed', cause }
       }

@@ -1,4 +1,4 @@
-import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise'
+import type { Pool, RowDataPacket } from 'mysql2/promise'
 import type { DatabaseConfig } from '../config.ts'
 import { starsOf, type LoadResult, type RatingsSource } from './source.ts'
 
@@ -8,7 +8,10 @@ import { starsOf, type LoadResult, type RatingsSource } from './source.ts'
  * database becomes a quick error rather than piled-up requests.
  */
 export function mysqlSource ({ mysql, connectTimeoutMs, queryTimeoutMs }: DatabaseConfig): RatingsSource {
-  const pool = createPool({
+  // The driver is loaded with the first query: ratings v1 (the default) never needs it, and loading it
+  // at start-up cost every ratings process tens of milliseconds and several MiB.
+  let pool: Promise<Pool> | undefined
+  const poolOnce = (): Promise<Pool> => (pool ??= import('mysql2/promise').then(({ createPool }) => createPool({
     host: mysql.host,
     port: mysql.port,
     user: mysql.user,
@@ -21,18 +24,18 @@ export function mysqlSource ({ mysql, connectTimeoutMs, queryTimeoutMs }: Databa
     queueLimit: 100,
     waitForConnections: true,
     enableKeepAlive: true,
-  })
+  })))
 
   return {
     async load () {
-      const first = await selectOnce(pool, queryTimeoutMs)
+      const first = await selectOnce(await poolOnce(), queryTimeoutMs)
       // A pooled connection the server dropped while idle says nothing about the database: try a fresh one.
       if (first.kind !== 'stale') return first
-      const second = await selectOnce(pool, queryTimeoutMs)
+      const second = await selectOnce(await poolOnce(), queryTimeoutMs)
       return second.kind === 'stale' ? { kind: 'connect-failed', cause: second.cause } : second
     },
     async close () {
-      await pool.end()
+      await (await pool)?.end()
     },
   }
 }

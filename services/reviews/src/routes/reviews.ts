@@ -1,7 +1,7 @@
 import { ERROR_BODY_SCHEMA, parseProductId, propagateHeaders, type RoutesPlugin } from '@bookinfo/service-kit'
 import type { ReviewsDeps } from '../app.ts'
 import type { ReviewsConfig } from '../config.ts'
-import { fetchRatings } from '../ratings-client.ts'
+import { createRatingsClient } from '../ratings-client.ts'
 import { reviewsBody } from '../reviews.ts'
 
 export interface ReviewsRouteOptions {
@@ -49,14 +49,15 @@ const INT_MIN = -(2 ** 31)
 const INT_MAX = 2 ** 31 - 1
 
 export const reviewsRoutes: RoutesPlugin<ReviewsRouteOptions> = async (app, { config, deps }) => {
+  const fetchRatings = config.ratings ? createRatingsClient(config.ratings, deps.dispatcher) : undefined
   app.get('/reviews/:id', { schema }, async (request, reply) => {
     const id = parseProductId(request.params.id)
     if (id === undefined || id < INT_MIN || id > INT_MAX) {
       return reply.code(404).send({ error: 'product id must be an integer' })
     }
     const base = { id, podName: config.podName, clusterName: config.clusterName, starColor: config.starColor }
-    if (!config.ratings) return reviewsBody({ ...base, ratings: undefined })
-    const answer = await fetchRatings(id, config.ratings, propagateHeaders(request.headers), deps.dispatcher)
+    if (!fetchRatings) return reviewsBody({ ...base, ratings: undefined })
+    const answer = await fetchRatings(id, propagateHeaders(request.headers))
     if (!answer.ok) request.log.warn({ reason: answer.reason }, 'ratings call failed')
     return reviewsBody({ ...base, ratings: answer.ok ? answer.ratings : null })
   })

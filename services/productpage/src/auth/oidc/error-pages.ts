@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify'
 /** Everything that can stop a sign-in or sign-out, each with the page the browser gets. */
 export type Problem =
   | 'idp-unavailable' | 'session-store' | 'denied' | 'idp-error' | 'bad-callback' | 'expired-login'
-  | 'code-rejected' | 'token-invalid' | 'cross-site-logout'
+  | 'code-rejected' | 'token-invalid' | 'cross-site-logout' | 'rate-limited'
 
 /** The error pages: what went wrong in words a reader of the page understands; never request input. */
 const PROBLEMS: Record<Problem, { status: number, title: string, message: string, retry: boolean }> = {
@@ -15,6 +15,7 @@ const PROBLEMS: Record<Problem, { status: number, title: string, message: string
   'expired-login': { status: 400, title: 'Sign-in expired', message: 'This sign-in was not started in this browser, was already used, or took too long.', retry: true },
   'code-rejected': { status: 400, title: 'Sign-in failed', message: 'The sign-in could not be completed: the sign-in service did not accept it.', retry: true },
   'token-invalid': { status: 502, title: 'Sign-in failed', message: 'The answer from the sign-in service could not be verified.', retry: true },
+  'rate-limited': { status: 429, title: 'Too many sign-in attempts', message: 'Too many sign-in requests came from your address. Please wait a minute, then sign in again.', retry: true },
   'cross-site-logout': { status: 403, title: 'Sign-out refused', message: 'Sign-out requests from other sites are refused. Use the sign-out link on the page.', retry: false },
 }
 

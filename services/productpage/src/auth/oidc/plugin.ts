@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { OidcConfig } from '../../config.ts'
+import { rateLimitPluginFp, type LoginRateLimit } from '../../plugins/rate-limit.ts'
 import { installAuthMode } from '../auth-mode.ts'
 import { sessionPluginFp } from '../session.ts'
 import { lazyOidcClient } from './client.ts'
@@ -12,6 +13,10 @@ import { installTokenRefresh, signedInTokens } from './session-refresh.ts'
 
 export interface OidcLoginOptions {
   config: OidcConfig
+  /** Requests per client to /login and /callback per window. */
+  rateLimit: LoginRateLimit
+  /** Key the limit on the socket's peer (the server trusts every X-Forwarded-For hop). */
+  rateLimitKeyFromSocket: boolean
   /** Clock in ms (tests move it to expire tokens). */
   now: () => number
   discovery?: DiscoveryOptions
@@ -23,8 +28,9 @@ export interface OidcLoginOptions {
  * productpage starts anyway (the anonymous page needs no IdP) with @fastify/oauth2 set to Auth0's endpoint
  * layout, and the next /login discovers again.
  */
-async function oidcLogin (app: FastifyInstance, { config, now, discovery = {} }: OidcLoginOptions): Promise<void> {
+async function oidcLogin (app: FastifyInstance, { config, rateLimit, rateLimitKeyFromSocket, now, discovery = {} }: OidcLoginOptions): Promise<void> {
   await app.register(sessionPluginFp, { config: config.session, timeoutMs: config.httpTimeoutMs })
+  await app.register(rateLimitPluginFp, { keyFromSocket: rateLimitKeyFromSocket })
 
   const first = await discover(config, discovery)
   if (first.ok) app.log.info({ issuer: config.issuer }, 'OIDC discovery done')
@@ -41,7 +47,7 @@ async function oidcLogin (app: FastifyInstance, { config, now, discovery = {} }:
     signIn: { kind: 'link', href: '/login' },
   })
   installTokenRefresh(app, oidc, now)
-  await app.register(oidcRoutes, { config, oidc, now })
+  await app.register(oidcRoutes, { config, oidc, now, rateLimit })
 }
 
 export const oidcLoginPlugin = fp(oidcLogin, { name: 'productpage-oidc-login', fastify: '5.x' })
