@@ -18,6 +18,10 @@ ENV_FILE="$STACK_DIR/stack.env"
 export COMPOSE_PROJECT_NAME=bookinfo-test
 REPORTS=(images.json playwright.json stack.json soak.json logs.json)
 VITEST_IMAGES=(pnpm exec vitest run --config test/images/vitest.config.ts --reporter=default --reporter=json)
+PLAYWRIGHT=(pnpm --filter @bookinfo/e2e exec playwright test)
+# Colour codes only for a person at a terminal, as in scripts/test.sh: vitest honours NO_COLOR, Playwright
+# FORCE_COLOR=0 (each gets its own: Node warns when both are set).
+if [ ! -t 1 ]; then VITEST_IMAGES=(env NO_COLOR=1 "${VITEST_IMAGES[@]}"); PLAYWRIGHT=(env FORCE_COLOR=0 "${PLAYWRIGHT[@]}"); fi
 started=$SECONDS
 status=0
 followers=()
@@ -116,7 +120,7 @@ echo "test-compose: all ${#IDS[@]} containers healthy ($((SECONDS - started))s s
 export BASE_URL=http://localhost:9080 BOOKINFO_URL=http://localhost:9080 BOOKINFO_COMPOSE="${COMPOSE[*]}" COMPOSE_ENV_FILE="$ENV_FILE" COMPOSE_LOG_DIR="$LOG_DIR"
 
 step 4 "end-to-end: the Playwright suite against the stack (BASE_URL=$BASE_URL)"
-E2E_LOG_DIR="$LOG_DIR" pnpm --filter @bookinfo/e2e exec playwright test || status=1
+E2E_LOG_DIR="$LOG_DIR" "${PLAYWRIGHT[@]}" || status=1
 mv -f .run/playwright.json "$STACK_DIR/playwright.json" 2>/dev/null || true
 
 step 5 "stack tests (test/images: one name for reviews, stopped backends, sessions, ports, faults under load, rolling restart)"

@@ -4,7 +4,7 @@
 // full GC and reports (service-kit memory-report.ts, on because the stack runs with --expose-gc here).
 // Pass: every answer is the persona's page, in every window; no container OOM-killed or restarted; RSS grows
 // less than 15% after the warm-up; heap used after a full GC does not grow; descriptors and sockets come back
-// to their baseline once the load stops. Figures go to .run/compose/soak.json (the README's table).
+// to their baseline once the load stops. Figures go to .run/compose/soak-figures.json (the README's table).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -110,8 +110,8 @@ describe('soak under the shipped memory limits', () => {
         others,
         states: stateAfter,
       }
-      writeFileSync(join(dir, 'soak.json'), `${JSON.stringify(summary, null, 2)}\n`)
-      progress(`${sent} requests in ${elapsed()} s; figures in ${join(dir, 'soak.json')}`)
+      writeFileSync(join(dir, 'soak-figures.json'), `${JSON.stringify(summary, null, 2)}\n`)
+      progress(`${sent} requests in ${elapsed()} s; figures in ${join(dir, 'soak-figures.json')}`)
 
       // Every answer in every window was the persona's page (no error count to drift).
       expect([failures(warmup), ...windows.map((w) => failures(w.result))]).toEqual(Array(windows.length + 1).fill(0))
