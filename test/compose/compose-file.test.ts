@@ -58,7 +58,7 @@ describe('docker-compose.yaml', () => {
     for (const name of NODE_SERVICES) {
       expect(services[name]?.mem_limit, name).toBe('256m')
       // eslint-disable-next-line no-template-curly-in-string -- compose's variable syntax, not a template
-      expect(services[name]?.environment?.NODE_OPTIONS, name).toBe('--max-old-space-size=128 --max-semi-space-size=8 ${BOOKINFO_NODE_DEBUG_OPTIONS:-}')
+      expect(services[name]?.environment?.NODE_OPTIONS, name).toBe('--max-old-space-size=128 ${BOOKINFO_NODE_DEBUG_OPTIONS:-}')
       // Readiness 503 for 2 s after SIGTERM, inside the grace period docker-compose gives before SIGKILL.
       expect(services[name]?.environment?.SHUTDOWN_DELAY_MS, name).toBe('2000')
       expect(services[name]?.stop_grace_period, name).toBe('15s')
