@@ -126,7 +126,7 @@ mv -f .run/playwright.json "$STACK_DIR/playwright.json" 2>/dev/null || true
 step 5 "stack tests (test/images: one name for reviews, stopped backends, sessions, ports, faults under load, rolling restart)"
 "${VITEST_IMAGES[@]}" --outputFile.json="$STACK_DIR/stack.json" test/images/compose.test.ts test/images/faults.test.ts test/images/rolling.test.ts || status=1
 
-step 6 "soak under the memory limits (test/images/soak.test.ts: ${SOAK_REQUESTS:-60000} page requests, wrk, at most ${SOAK_MAX_SECONDS:-600} s)"
+step 6 "soak under the memory limits (test/images/soak.test.ts: ${SOAK_REQUESTS:-10000} page requests, wrk, at most ${SOAK_MAX_SECONDS:-360} s)"
 "${VITEST_IMAGES[@]}" --outputFile.json="$STACK_DIR/soak.json" test/images/soak.test.ts || status=1
 
 step 7 "scan every container's log for tokens and secrets"
