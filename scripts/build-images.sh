@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds every image: the four services under upstream's names (productpage-v1, details-v1, ratings-v1,
-# ratings-v2, reviews-v1, -v2, -v3), the bundled IdP, and Redis for docker-compose. The apps are built on
+# ratings-v2, reviews-v1, -v2, -v3), the bundled IdP, and Redis and HAProxy for docker-compose. The apps are built on
 # the host (`pnpm build`) and copied in (Dockerfile). Where node:24-slim cannot be pulled, the Node 24 base
 # is built here from Debian's packages and the npm registry's Node binary (scripts/lib/base-images.sh).
 # Ends with a table: image, size, size over its base.
@@ -35,6 +35,7 @@ IMAGES=(
   "loadgen|packages/loadgen|loadgen"
 )
 REDIS_IMAGE="$PREFIX/redis:$TAG"
+HAPROXY_IMAGE="$PREFIX/haproxy:$TAG"
 
 docker_check build-images || exit 2
 IMAGES_LOG_DIR="$ROOT/.run/images"
@@ -100,29 +101,34 @@ for spec in "${IMAGES[@]}"; do
   echo "  [$n/${#IMAGES[@]}] $PREFIX/$name:$TAG ($app, target $target) in $((SECONDS - t0))s"
 done
 
-echo "build-images: [4/4] redis (Debian's redis-server)"
-redis_context="$(mktemp -d "${TMPDIR:-/tmp}/bookinfo-redis.XXXXXX")"
-trap 'rm -rf "$redis_context"' EXIT
-mkdir -p "$redis_context/debs"
-cp docker/redis.Dockerfile "$redis_context/Dockerfile"
-if $registry; then debian_image="debian:$DEBIAN_SUITE-slim"; else
-  debian_image="$DEBIAN_BASE"
-  fetch_redis_debs "$redis_context/debs"
-fi
-t0=$SECONDS
-if $BUILDX && $PUSH; then
-  run_logged "buildx $REDIS_IMAGE" "$IMAGES_LOG_DIR/redis.log" docker buildx build --platform "$platforms" --push \
-    --build-arg "DEBIAN_IMAGE=$debian_image" -t "$REDIS_IMAGE" "$redis_context"
-else
-  run_logged "docker build $REDIS_IMAGE" "$IMAGES_LOG_DIR/redis.log" docker build --build-arg "DEBIAN_IMAGE=$debian_image" -t "$REDIS_IMAGE" "$redis_context"
-fi
-echo "  $REDIS_IMAGE (FROM $debian_image) in $((SECONDS - t0))s"
+echo "build-images: [4/4] redis and haproxy (Debian's redis-server and haproxy, for docker-compose)"
+if $registry; then debian_image="debian:$DEBIAN_SUITE-slim"; else debian_image="$DEBIAN_BASE"; fi
+contexts=()
+trap 'rm -rf "${contexts[@]}"' EXIT
+# IMAGE DOCKERFILE PACKAGE: an image of one Debian package on the Debian base.
+build_debian_image() {
+  local image="$1" dockerfile="$2" package="$3" context t0=$SECONDS
+  context="$(mktemp -d "${TMPDIR:-/tmp}/bookinfo-$package.XXXXXX")"
+  contexts+=("$context")
+  mkdir -p "$context/debs"
+  cp "$dockerfile" "$context/Dockerfile"
+  $registry || fetch_debs "$package" "$context/debs"
+  if $BUILDX && $PUSH; then
+    run_logged "buildx $image" "$IMAGES_LOG_DIR/$package.log" docker buildx build --platform "$platforms" --push \
+      --build-arg "DEBIAN_IMAGE=$debian_image" -t "$image" "$context"
+  else
+    run_logged "docker build $image" "$IMAGES_LOG_DIR/$package.log" docker build --build-arg "DEBIAN_IMAGE=$debian_image" -t "$image" "$context"
+  fi
+  echo "  $image (FROM $debian_image) in $((SECONDS - t0))s"
+}
+build_debian_image "$REDIS_IMAGE" docker/redis.Dockerfile redis-server
+build_debian_image "$HAPROXY_IMAGE" docker/haproxy.Dockerfile haproxy
 
 # Rebuilds leave the images they replace untagged: drop ours (label bookinfo-ts.image), nobody else's.
 docker image prune -f --filter label=bookinfo-ts.image >/dev/null 2>&1 || true
 
 if $BUILDX && $PUSH; then
-  echo "build-images: pushed ${#IMAGES[@]} images + redis for $platforms in $((SECONDS - started))s"
+  echo "build-images: pushed ${#IMAGES[@]} images + redis + haproxy for $platforms in $((SECONDS - started))s"
   exit 0
 fi
 
@@ -136,8 +142,10 @@ for spec in "${IMAGES[@]}"; do
   printf '%-66s %10s %12s\n' "$PREFIX/$name:$TAG" "$(mb "$size")" "$(mb $((size - base_bytes)))"
 done
 printf '%-66s %10s %12s\n' "$BASE_IMAGE (base)" "$(mb "$base_bytes")" "–"
-redis_bytes="$(bytes "$REDIS_IMAGE")"
 debian_bytes="$(bytes "$debian_image")"
-printf '%-66s %10s %12s\n' "$REDIS_IMAGE (base $debian_image)" "$(mb "$redis_bytes")" "$(mb $((redis_bytes - debian_bytes)))"
+for image in "$REDIS_IMAGE" "$HAPROXY_IMAGE"; do
+  image_bytes="$(bytes "$image")"
+  printf '%-66s %10s %12s\n' "$image (base $debian_image)" "$(mb "$image_bytes")" "$(mb $((image_bytes - debian_bytes)))"
+done
 echo
-echo "build-images: ${#IMAGES[@]} images + redis built in $((SECONDS - started))s (base $BASE_IMAGE)"
+echo "build-images: ${#IMAGES[@]} images + redis + haproxy built in $((SECONDS - started))s (base $BASE_IMAGE)"

@@ -86,22 +86,23 @@ ensure_node_base() {
   echo "  $NODE_BASE: built (Node $version, $(image_size "$NODE_BASE"))"
 }
 
-# The .deb files redis-server needs on top of DEBIAN_BASE, into DIR: apt resolves them against the base's
-# own dpkg status, so exactly the missing ones come (from Debian's archive, through the host's apt).
-fetch_redis_debs() {
-  local dir="$1" status
+# The .deb files PACKAGE (redis-server, haproxy) needs on top of DEBIAN_BASE, into DIR: apt resolves them
+# against the base's own dpkg status, so exactly the missing ones come (from Debian's archive, through the
+# host's apt).
+fetch_debs() {
+  local package="$1" dir="$2" status log="$IMAGES_LOG_DIR/$1-debs.log"
   mkdir -p "$dir/partial"
   status="$(mktemp)"
   docker run --rm "$DEBIAN_BASE" cat /var/lib/dpkg/status >"$status"
   local -a apt=(apt-get -o "Dir::State::status=$status" -o "Dir::Cache::archives=$dir" -o Debug::NoLocking=1
-    install --download-only --no-install-recommends -y redis-server)
+    install --download-only --no-install-recommends -y "$package")
   # An empty package list (fresh machine) → apt-get update once, then again.
-  if ! "${apt[@]}" >"$IMAGES_LOG_DIR/redis-debs.log" 2>&1; then
-    apt-get update >>"$IMAGES_LOG_DIR/redis-debs.log" 2>&1 || true
-    run_logged "apt-get download redis-server" "$IMAGES_LOG_DIR/redis-debs.log" "${apt[@]}" || { rm -f "$status"; return 1; }
+  if ! "${apt[@]}" >"$log" 2>&1; then
+    apt-get update >>"$log" 2>&1 || true
+    run_logged "apt-get download $package" "$log" "${apt[@]}" || { rm -f "$status"; return 1; }
   fi
   rm -rf "$status" "$dir/partial" "$dir/lock"
-  echo "  redis: $(find "$dir" -name '*.deb' | wc -l) Debian packages on top of the base"
+  echo "  $package: $(find "$dir" -name '*.deb' | wc -l) Debian packages on top of the base"
 }
 
 # Image size in MB (decimal, as `docker images` shows it).

@@ -19,6 +19,10 @@ const { $schema: _draft, ...SCHEMA } = withoutIds(JSON.parse(readFileSync(`${ROO
 
 interface Service {
   image: string
+  mem_limit?: string
+  memswap_limit?: string
+  stop_grace_period?: string
+  volumes?: string[]
   environment?: Record<string, string>
   ports?: string[]
   read_only?: boolean
@@ -38,11 +42,36 @@ describe('docker-compose.yaml', () => {
   })
 
   it('runs the images build-images.sh tags, every one read-only', () => {
-    expect(Object.keys(services).sort()).toEqual(['details', 'idp', 'productpage', 'ratings', 'redis', 'reviews-v1', 'reviews-v2', 'reviews-v3'])
+    expect(Object.keys(services).sort()).toEqual(['details', 'idp', 'ingress', 'productpage', 'ratings', 'redis', 'reviews-v1', 'reviews-v2', 'reviews-v3'])
     for (const [name, s] of Object.entries(services)) {
-      expect(s.image, name).toMatch(/^bookinfo-ts\/(examples-bookinfo-[a-z]+-v[0-9]|dev-idp|redis):dev$/)
+      expect(s.image, name).toMatch(/^bookinfo-ts\/(examples-bookinfo-[a-z]+-v[0-9]|dev-idp|redis|haproxy):dev$/)
       expect(s.read_only, name).toBe(true)
     }
+  })
+
+  it('runs every container under a memory limit, and the services with the heap settings the soak chose', () => {
+    const NODE_SERVICES = ['details', 'ratings', 'reviews-v1', 'reviews-v2', 'reviews-v3', 'productpage']
+    for (const [name, s] of Object.entries(services)) {
+      expect(s.mem_limit, name).toMatch(/^[0-9]+m$/)
+      expect(s.memswap_limit, name).toBe(s.mem_limit)
+    }
+    for (const name of NODE_SERVICES) {
+      expect(services[name]?.mem_limit, name).toBe('256m')
+      // eslint-disable-next-line no-template-curly-in-string -- compose's variable syntax, not a template
+      expect(services[name]?.environment?.NODE_OPTIONS, name).toBe('--max-old-space-size=128 ${BOOKINFO_NODE_DEBUG_OPTIONS:-}')
+      // Readiness 503 for 2 s after SIGTERM, inside the grace period docker-compose gives before SIGKILL.
+      expect(services[name]?.environment?.SHUTDOWN_DELAY_MS, name).toBe('2000')
+      expect(services[name]?.stop_grace_period, name).toBe('15s')
+    }
+  })
+
+  it('puts the ingress (HAProxy) in front of productpage, health-checking /health, with no query string in its log', () => {
+    const cfg = readFileSync(`${ROOT}/docker/haproxy.cfg`, 'utf8')
+    expect(services.ingress?.volumes).toEqual(['./docker/haproxy.cfg:/etc/haproxy/haproxy.cfg:ro'])
+    expect(cfg).toMatch(/^\s*option httpchk GET \/health$/m)
+    expect(cfg).toMatch(/^\s*server-template productpage \d+ productpage:9080$/m)
+    expect(cfg).toMatch(/^\s*log-format .*%HPO"$/m)
+    expect(cfg).not.toMatch(/%HU|%r\b|%\{\+Q\}r/)
   })
 
   it('puts the three reviews versions behind the one name `reviews`', () => {
@@ -64,9 +93,10 @@ describe('docker-compose.yaml', () => {
     }
   })
 
-  it('publishes only productpage and the IdP, on loopback, and starts productpage after everything is healthy', () => {
+  it('publishes only the ingress (productpage) and the IdP, on loopback, and starts productpage after everything is healthy', () => {
     const published = Object.entries(services).filter(([, s]) => s.ports !== undefined).map(([n, s]) => [n, s.ports])
-    expect(published).toEqual([['idp', ['127.0.0.1:9090:9090']], ['productpage', ['127.0.0.1:9080:9080']]])
+    expect(published).toEqual([['idp', ['127.0.0.1:9090:9090']], ['ingress', ['127.0.0.1:9080:9080']]])
+    expect(services.ingress?.depends_on).toEqual({ productpage: { condition: 'service_healthy' } })
     const after = services.productpage?.depends_on ?? {}
     expect(Object.keys(after).sort()).toEqual(['details', 'idp', 'ratings', 'redis', 'reviews-v1', 'reviews-v2', 'reviews-v3'])
     expect(new Set(Object.values(after).map((d) => d.condition))).toEqual(new Set(['service_healthy']))

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest'
 import { JWT_PATTERN, describeJwt } from '../../e2e/src/leaks.ts'
 import { logDir, stackSecrets } from './stack.ts'
 
-const SERVICES = ['idp', 'redis', 'details', 'ratings', 'reviews-v1', 'reviews-v2', 'reviews-v3', 'productpage']
+// One log per container: productpage runs twice (scripts/test-compose.sh scales it), behind the ingress.
+const SERVICES = ['idp', 'redis', 'details', 'ratings', 'reviews-v1', 'reviews-v2', 'reviews-v3', 'productpage', 'productpage-2', 'ingress']
 // The bundled IdP's documented dev passwords (dev/idp/README.md): a log must not echo one either.
 const PASSWORDS = ['user-password', 'mod-password', 'jason-password']
 
@@ -18,9 +19,10 @@ function logOf (service: string): string {
 describe('container logs of the compose run', () => {
   it('has a log for every service, and the services logged the run\'s requests', () => {
     expect(readdirSync(logDir()).filter((f) => f.endsWith('.log')).sort()).toEqual(SERVICES.map((s) => `${s}.log`).sort())
-    // Sign-ins happened (the IdP logged its token endpoint) and productpage served pages.
+    // Sign-ins happened (the IdP logged its token endpoint) and both productpage replicas served pages.
     expect(logOf('idp')).toContain('/oauth/token')
     expect(logOf('productpage')).toContain('"url":"/productpage"')
+    expect(logOf('productpage-2')).toContain('"url":"/productpage"')
   })
 
   it.each(SERVICES)('%s: no JWT, no secret of the stack, no password', (service) => {
@@ -32,5 +34,7 @@ describe('container logs of the compose run', () => {
     const found = Object.entries(secrets).filter(([, value]) => text.includes(value)).map(([name]) => name)
     expect(found, 'secrets in the log').toEqual([])
     expect(text).not.toMatch(/bearer\s+[\w-]+\.[\w-]+/i)
+    // An authorization code in a logged URL (the ingress logs paths only; the services mask it).
+    expect(text).not.toMatch(/[?&]code=(?!\[Redacted\])[\w-]{8,}/)
   })
 })

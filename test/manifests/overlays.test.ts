@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { IDeployment } from 'kubernetes-models/apps/v1'
-import { cpSync, mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parse } from 'yaml'
 import { REPO_ROOT, parseManifests } from './documents.ts'
 import type { SourcedManifest } from './documents.ts'
 import { compositionLabel, kustomize, renderOverlay, renderableDirs, requireKubectl } from './kustomize.ts'
@@ -23,6 +24,9 @@ import './suites/network-policies.ts'
 import './suites/raw-references.ts'
 
 const BOOKINFO_DEPLOYMENTS = ['productpage-v1', 'details-v1', 'ratings-v1', 'reviews-v1', 'reviews-v2', 'reviews-v3']
+// The heap settings of docker-compose.yaml (less its tests-only debug variable): k8s/ ships the same.
+const COMPOSE_NODE_OPTIONS = String((parse(readFileSync(join(REPO_ROOT, 'docker-compose.yaml'), 'utf8'), { merge: true }) as { services: Record<string, { environment: Record<string, string> }> })
+  .services.details?.environment.NODE_OPTIONS).replace(/\s*\$\{BOOKINFO_NODE_DEBUG_OPTIONS:-\}$/, '')
 
 it('kubectl with kustomize v5 is installed (needed to render the overlays; this test does not skip)', () => {
   expect(requireKubectl()).toMatch(/Kustomize Version: v5/)
@@ -98,9 +102,25 @@ describe.each(COMPOSITIONS.map((composition) => [compositionLabel(composition.ov
     const manifests = render()
     const env = (name: string): Array<[string, string | undefined]> =>
       (container(named<IDeployment>(manifests, 'Deployment', name)).env ?? []).map((variable) => [variable.name, variable.value])
-    expect(env('reviews-v1')).toEqual([['ENABLE_RATINGS', 'false']])
-    expect(env('reviews-v2')).toEqual([['ENABLE_RATINGS', 'true'], ['STAR_COLOR', 'black']])
-    expect(env('reviews-v3')).toEqual([['ENABLE_RATINGS', 'true'], ['STAR_COLOR', 'red']])
+    const own = (name: string) => env(name).filter(([n]) => n === 'ENABLE_RATINGS' || n === 'STAR_COLOR')
+    expect(own('reviews-v1')).toEqual([['ENABLE_RATINGS', 'false']])
+    expect(own('reviews-v2')).toEqual([['ENABLE_RATINGS', 'true'], ['STAR_COLOR', 'black']])
+    expect(own('reviews-v3')).toEqual([['ENABLE_RATINGS', 'true'], ['STAR_COLOR', 'red']])
+  })
+
+  it('the four Bookinfo services: 256Mi, the heap settings docker-compose.yaml has, and a shutdown that fits the pod\'s grace period', () => {
+    const manifests = render()
+    for (const name of BOOKINFO_DEPLOYMENTS) {
+      const pod = named<IDeployment>(manifests, 'Deployment', name).spec?.template.spec
+      const main = container(named<IDeployment>(manifests, 'Deployment', name))
+      const env = Object.fromEntries((main.env ?? []).map((v) => [v.name, v.value]))
+      expect(main.resources?.limits?.memory, name).toBe('256Mi')
+      expect(env.NODE_OPTIONS, name).toBe(COMPOSE_NODE_OPTIONS)
+      // Readiness false within two probe periods, inside the delay; the whole shutdown inside the grace period.
+      const probe = main.readinessProbe
+      expect((probe?.periodSeconds ?? 10) * (probe?.failureThreshold ?? 3) * 1000, name).toBeLessThan(Number(env.SHUTDOWN_DELAY_MS))
+      expect(Number(env.SHUTDOWN_GRACE_MS), name).toBeLessThan((pod?.terminationGracePeriodSeconds ?? 30) * 1000)
+    }
   })
 
   it('every pod meets the Pod Security "restricted" profile, with a read-only root filesystem', () => {
@@ -145,6 +165,8 @@ describe.each(COMPOSITIONS.map((composition) => [compositionLabel(composition.ov
         'prometheus.io/scrape': 'true',
         'prometheus.io/port': '9080',
         'prometheus.io/path': '/metrics',
+        // The sidecar outlives the app's shutdown (k8s/README.md, "Shutdown").
+        'proxy.istio.io/config': '{"terminationDrainDuration": "16s"}',
       })
     }
   })

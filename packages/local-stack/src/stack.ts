@@ -53,8 +53,13 @@ export interface LocalStack {
   productpageUrl: string
   issuer: string
   ports: StackPorts
+  /** The running processes; `stopOne`/`startOne` replace an entry. */
   processes: StackProcess[]
   stop: () => Promise<Record<string, number | string>>
+  /** Fault injection: stops one process (SIGTERM, or SIGKILL for a crash) and resolves with its exit code. */
+  stopOne: (name: string, signal?: NodeJS.Signals) => Promise<number | string>
+  /** Starts a stopped process again with the same settings and port; resolves once its /health answers 200. */
+  startOne: (name: string) => Promise<StackProcess>
 }
 
 const HOST = '127.0.0.1'
@@ -134,7 +139,7 @@ export function stackSpecs (opts: StackOptions, peerSecret = randomBytes(32).toS
 }
 
 /** Starts one process, its output in `<logDir>/<name>.log`, and waits until its /health answers 200. */
-async function start (spec: ProcessSpec, logDir: string): Promise<StackProcess> {
+async function start (spec: ProcessSpec, logDir: string, logFlags: 'w' | 'a' = 'w'): Promise<StackProcess> {
   const logFile = join(logDir, `${spec.name}.log`)
   const proc = await startProcess(process.execPath, [fileURLToPath(import.meta.resolve(spec.server))], {
     name: spec.name,
@@ -143,6 +148,7 @@ async function start (spec: ProcessSpec, logDir: string): Promise<StackProcess> 
     readyStatus: 200,
     timeoutMs: 30_000,
     logFile,
+    logFlags,
   })
   return Object.assign(proc, { url: spec.healthUrl, logFile })
 }
@@ -162,9 +168,28 @@ export async function startLocalStack (opts: StackOptions): Promise<LocalStack> 
     await stopAll(processes)
     throw err
   }
+  const specs = new Map([idpSpec as ProcessSpec, ...serviceSpecs].map((spec) => [spec.name, spec]))
+  const find = (name: string): StackProcess => {
+    const proc = processes.find((p) => p.name === name)
+    if (proc === undefined) throw new Error(`no running process ${name} (running: ${processes.map((p) => p.name).join(', ')})`)
+    return proc
+  }
   return {
     ...addresses(opts),
     processes,
     stop: () => stopAll(processes),
+    stopOne: async (name, signal = 'SIGTERM') => {
+      const proc = find(name)
+      const code = await proc.stop(signal)
+      processes.splice(processes.indexOf(proc), 1)
+      return code
+    },
+    startOne: async (name) => {
+      const spec = specs.get(name)
+      if (spec === undefined) throw new Error(`no process ${name} in this stack`)
+      if (processes.some((p) => p.name === name)) throw new Error(`${name} is already running`)
+      // A restart appends to the same log, so one file holds the process's whole history.
+      return keep(await start(spec, opts.logDir, 'a'))
+    },
   }
 }

@@ -15,6 +15,7 @@ export const BASE_ENV_PROPERTIES = {
   LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
   LOG_FORMAT: { type: 'string', enum: ['auto', 'json', 'pretty'], default: 'auto' },
   SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, maximum: 120_000, default: 10_000 },
+  SHUTDOWN_DELAY_MS: { type: 'integer', minimum: 0, maximum: 60_000, default: 0 },
 } as const
 
 export interface BaseEnv {
@@ -23,6 +24,8 @@ export interface BaseEnv {
   LOG_LEVEL: string
   LOG_FORMAT: 'auto' | 'json' | 'pretty'
   SHUTDOWN_GRACE_MS: number
+  /** After SIGTERM, readiness false while still serving (listen.ts); part of SHUTDOWN_GRACE_MS. */
+  SHUTDOWN_DELAY_MS: number
 }
 /**
  * A service's env schema: the variables every service reads, then shared pieces (the mesh policy's), then the

@@ -7,7 +7,7 @@ const schema = { type: 'object' as const, properties: { ...BASE_ENV_PROPERTIES }
 
 describe('loadEnv', () => {
   it('applies defaults', () => {
-    expect(loadEnv<BaseEnv>(schema, {})).toEqual({ PORT: 9080, HOST: '::', LOG_LEVEL: 'info', LOG_FORMAT: 'auto', SHUTDOWN_GRACE_MS: 10000 })
+    expect(loadEnv<BaseEnv>(schema, {})).toEqual({ PORT: 9080, HOST: '::', LOG_LEVEL: 'info', LOG_FORMAT: 'auto', SHUTDOWN_GRACE_MS: 10000, SHUTDOWN_DELAY_MS: 0 })
   })
 
   it('coerces numbers and ignores variables outside the schema', () => {

@@ -28,12 +28,14 @@ export interface StartOptions {
   name?: string
   /** Write the output to this file (its folder is created) instead of keeping it in memory: long runs. */
   logFile?: string
+  /** `a` appends to logFile (a restarted process keeps its earlier output), default `w`. */
+  logFlags?: 'w' | 'a'
 }
 
-function capture (child: ChildProcess, logFile: string | undefined): () => string {
+function capture (child: ChildProcess, logFile: string | undefined, flags: 'w' | 'a' = 'w'): () => string {
   if (logFile !== undefined) {
     mkdirSync(dirname(logFile), { recursive: true })
-    const log = createWriteStream(logFile, { flags: 'w' })
+    const log = createWriteStream(logFile, { flags })
     child.stdout?.pipe(log, { end: false })
     child.stderr?.pipe(log, { end: false })
     child.on('exit', () => log.end())
@@ -66,7 +68,7 @@ export async function startProcess (command: string, args: string[], opts: Start
   const proc: ManagedProcess = {
     name: opts.name ?? command,
     child,
-    output: capture(child, opts.logFile),
+    output: capture(child, opts.logFile, opts.logFlags),
     logFile: opts.logFile,
     exited,
     stop: async (signal = 'SIGTERM') => {

@@ -9,15 +9,19 @@ const REDIS_SERVER = '/usr/bin/redis-server'
 export interface RedisServer {
   url: string
   port: number
-  stop: () => Promise<void>
+  /** SIGTERM (or `signal`, e.g. SIGKILL for a crash); resolves with the exit code (or signal name). */
+  stop: (signal?: NodeJS.Signals) => Promise<number | string>
 }
 
-/** A real redis-server (Debian package `redis-server`) on a free loopback port, no persistence. */
-export async function startRedis (): Promise<RedisServer> {
+/**
+ * A real redis-server (Debian package `redis-server`) on a free loopback port (or `port`, e.g. to bring a
+ * stopped one back at its address), no persistence.
+ */
+export async function startRedis (opts: { port?: number } = {}): Promise<RedisServer> {
   if (!existsSync(REDIS_SERVER)) {
     throw new Error(`${REDIS_SERVER} not found: install the Debian package redis-server (scripts/test.sh does)`)
   }
-  const port = await getFreePort()
+  const port = opts.port ?? await getFreePort()
   const dir = mkdtempSync(join(tmpdir(), 'bookinfo-redis-'))
   const proc = await startProcess(REDIS_SERVER, [
     '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir,
@@ -25,9 +29,10 @@ export async function startRedis (): Promise<RedisServer> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    stop: async () => {
-      await proc.stop()
+    stop: async (signal) => {
+      const code = await proc.stop(signal)
       rmSync(dir, { recursive: true, force: true })
+      return code
     },
   }
 }
