@@ -94,9 +94,10 @@ export function markdown (r: BenchReport): string {
   }
   if (r.cold.length > 0) {
     const bare = r.cold.find((c) => c.name === 'bare')
-    out.push('', '### Cold start (spawn to first /health 200) and idle RSS', '', '| process | code | start ms (median, min–max) | vs bare | idle RSS MiB | vs bare |', '| --- | --- | ---: | ---: | ---: | ---: |')
+    out.push('', '### Cold start (spawn to first /health 200) and idle RSS', '', '| process | code | start ms (median, min–max) | vs bare | CPU ms at first 200 | vs bare | idle RSS MiB | vs bare |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |')
     for (const c of r.cold) {
-      out.push(`| ${c.name} | ${c.kind} | ${ms(c.startMs.median)} (${ms(c.startMs.min)}–${ms(c.startMs.max)}) | ${bare ? x(c.startMs.median / bare.startMs.median) : ''} | ${c.rssMiB.median.toFixed(0)} | ${bare ? x(c.rssMiB.median / bare.rssMiB.median) : ''} |`)
+      const vs = (f: (s: ColdStart) => number) => (bare ? x(f(c) / f(bare)) : '')
+      out.push(`| ${c.name} | ${c.kind} | ${ms(c.startMs.median)} (${ms(c.startMs.min)}–${ms(c.startMs.max)}) | ${vs((s) => s.startMs.median)} | ${c.cpuMs.median.toFixed(0)} | ${vs((s) => s.cpuMs.median)} | ${c.rssMiB.median.toFixed(1)} | ${vs((s) => s.rssMiB.median)} |`)
     }
   }
   return out.join('\n') + '\n'

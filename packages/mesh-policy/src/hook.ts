@@ -95,13 +95,16 @@ function decide (c: Check, peer: PeerResult, authn: AuthnResult): boolean {
 }
 
 /** The assertion is for this hop only: read it, then drop it so the app can never pass it on. */
-function readPeer (c: Check, assertion: string | string[]): Promise<PeerResult> {
+function readPeer (c: Check, assertion: string | string[]): PeerResult | Promise<PeerResult> {
   delete c.request.headers[PEER_HEADER]
   c.headers.set(PEER_HEADER, undefined)
-  return c.rt.peers.verify(assertion).then((peer) => {
-    if (peer.kind === 'invalid') c.request.log.info({ reason: peer.reason }, 'mesh policy: peer assertion ignored')
-    return peer
-  })
+  const peer = c.rt.peers.verify(assertion)
+  return peer instanceof Promise ? peer.then((p) => logInvalid(c, p)) : logInvalid(c, peer)
+}
+
+function logInvalid (c: Check, peer: PeerResult): PeerResult {
+  if (peer.kind === 'invalid') c.request.log.info({ reason: peer.reason }, 'mesh policy: peer assertion ignored')
+  return peer
 }
 
 /** The onRequest hook; callback style so that a request needing no key fetch costs no promise. */
@@ -114,7 +117,8 @@ export function policyHook (rt: PolicyRuntime, warnNotNormalized: () => void) {
     }
     const c: Check = { rt, request, reply, headers: new RequestHeaders(request.raw.rawHeaders, target.query), path: target.path }
     const assertion = request.headers[PEER_HEADER]
-    const outcome = assertion === undefined ? authorizeRequest(c, NO_PEER) : readPeer(c, assertion).then((peer) => authorizeRequest(c, peer))
+    const peer = assertion === undefined ? NO_PEER : readPeer(c, assertion)
+    const outcome = peer instanceof Promise ? peer.then((p) => authorizeRequest(c, p)) : authorizeRequest(c, peer)
     if (outcome === true) done()
     else if (outcome instanceof Promise) outcome.then((goOn) => { if (goOn) done() }, done)
   }

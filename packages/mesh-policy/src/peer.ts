@@ -58,30 +58,63 @@ export type PeerResult =
   | { kind: 'invalid', reason: string }
 
 export interface PeerVerifier {
-  verify: (header: string | string[] | undefined) => Promise<PeerResult>
+  /** Synchronous for an assertion verified before and still within its time (the per-request fast path). */
+  verify: (header: string | string[] | undefined) => PeerResult | Promise<PeerResult>
 }
 
-/** Without a secret every request has no peer identity (a header, if any, is reported invalid). */
+const NONE: PeerResult = { kind: 'none' }
+/** Seconds of clock skew allowed on `exp` and `nbf`. */
+const CLOCK_TOLERANCE_S = 5
+/** Assertions remembered: a caller reuses one for half its life, so a few per calling workload. */
+const CACHE_LIMIT = 256
+
+interface Remembered { result: PeerResult, exp: number, nbf: number | undefined }
+
+/** jose's own time checks (`nbf > now + tolerance`, `exp <= now - tolerance`), on the claims it validated. */
+function inTime (entry: Remembered): boolean {
+  const now = Math.floor(Date.now() / 1000)
+  if (entry.nbf !== undefined && entry.nbf > now + CLOCK_TOLERANCE_S) return false
+  return entry.exp > now - CLOCK_TOLERANCE_S
+}
+
+/**
+ * Without a secret every request has no peer identity (a header, if any, is reported invalid). An
+ * assertion that verified once is remembered by its exact string (same bytes: same signature, issuer,
+ * audience and subject), so a repeat costs a time check instead of an HMAC through WebCrypto; a repeat
+ * past its time goes through the full verification again, which rejects it with jose's reason.
+ */
 export function createPeerVerifier (secret: string | undefined, audience: string | undefined): PeerVerifier {
   const key = secret === undefined ? undefined : secretKey(secret)
+  const verified = new Map<string, Remembered>()
+
+  async function verifyFully (header: string, hmacKey: Uint8Array): Promise<PeerResult> {
+    try {
+      const { payload } = await jwtVerify(header, hmacKey, {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience,
+        typ: TYPE,
+        requiredClaims: ['exp', 'sub', 'aud'],
+        clockTolerance: CLOCK_TOLERANCE_S,
+      })
+      const result: PeerResult = { kind: 'verified', principal: payload.sub ?? '' }
+      if (verified.size >= CACHE_LIMIT) verified.delete(verified.keys().next().value ?? '')
+      verified.set(header, { result, exp: payload.exp ?? 0, nbf: payload.nbf })
+      return result
+    } catch (err) {
+      return { kind: 'invalid', reason: (err as { code?: string }).code ?? 'malformed' }
+    }
+  }
+
   return {
-    async verify (header) {
-      if (header === undefined) return { kind: 'none' }
+    verify (header) {
+      if (header === undefined) return NONE
       if (key === undefined) return { kind: 'invalid', reason: 'no peer secret configured' }
       if (typeof header !== 'string') return { kind: 'invalid', reason: 'more than one assertion' }
-      try {
-        const { payload } = await jwtVerify(header, key, {
-          algorithms: ['HS256'],
-          issuer: ISSUER,
-          audience,
-          typ: TYPE,
-          requiredClaims: ['exp', 'sub', 'aud'],
-          clockTolerance: 5,
-        })
-        return { kind: 'verified', principal: payload.sub ?? '' }
-      } catch (err) {
-        return { kind: 'invalid', reason: (err as { code?: string }).code ?? 'malformed' }
-      }
+      const known = verified.get(header)
+      if (known !== undefined && inTime(known)) return known.result
+      verified.delete(header)
+      return verifyFully(header, key)
     },
   }
 }

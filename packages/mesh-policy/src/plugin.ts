@@ -26,7 +26,8 @@ async function meshPolicy (app: FastifyInstance, opts: MeshPolicyOptions): Promi
  * `RBAC: access denied`). Build the server with `meshPolicyServerOptions(opts)` so that paths are
  * normalised as Istio does before routing.
  */
-export const meshPolicyPlugin = fp(meshPolicy, { name: 'bookinfo-mesh-policy', fastify: '5.x' })
+// No `fastify` version range: its semver check costs start-up time (see service-kit's hygiene.ts).
+export const meshPolicyPlugin = fp(meshPolicy, { name: 'bookinfo-mesh-policy' })
 
 /**
  * The policy as the kit's createService takes it: the plugin, its options, and the server settings it needs

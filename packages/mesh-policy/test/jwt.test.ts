@@ -144,6 +144,41 @@ describe('createAuthenticator', () => {
     }
   })
 
+  it('a token verified before is refused once its key has left the JWKS (refetched for a new kid)', async () => {
+    const rotated = await createIssuer(ISSUER, 'rotated-key')
+    let keys = [idp.jwk]
+    const server = await startTestServer((_req, res) => { res.end(JSON.stringify({ keys })) })
+    try {
+      const a = createAuthenticator([{ issuer: ISSUER, jwksUri: `${server.url}/jwks`, forwardOriginalToken: false }], { ...OPTS, cooldownMs: 0 })
+      const old = await idp.sign({ sub: 'u' })
+      expect((await a.authenticate(carrier(old))).kind).toBe('authenticated')
+      expect(a.authenticate(carrier(old))).toMatchObject({ kind: 'authenticated' })
+      keys = [rotated.jwk]
+      expect((await a.authenticate(carrier(await rotated.sign({ sub: 'u' })))).kind).toBe('authenticated')
+      expect(await a.authenticate(carrier(old))).toEqual({ kind: 'rejected', status: 'jwksKidAlgMismatch' })
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('a token verified before is refused once the JWKS, fetched again when its cache ages out, lacks its key', async () => {
+    let keys = [idp.jwk]
+    const server = await startTestServer((_req, res) => { res.end(JSON.stringify({ keys })) })
+    try {
+      const a = createAuthenticator([{ issuer: ISSUER, jwksUri: `${server.url}/jwks`, forwardOriginalToken: false }], OPTS)
+      const token = await idp.sign({ sub: 'u' }, { expiresIn: '1h' })
+      expect((await a.authenticate(carrier(token))).kind).toBe('authenticated')
+      keys = [(await createIssuer(ISSUER, 'other-key')).jwk]
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + OPTS.cacheMaxAgeMs - 1000 })
+      expect(a.authenticate(carrier(token))).toMatchObject({ kind: 'authenticated' })
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 2000 })
+      expect(await a.authenticate(carrier(token))).toEqual({ kind: 'rejected', status: 'jwksKidAlgMismatch' })
+    } finally {
+      vi.useRealTimers()
+      await server.close()
+    }
+  })
+
   it('an unreachable JWKS or an error status rejects the token ("Jwks remote fetch is failed")', async () => {
     const broken = await startTestServer((_req, res) => { res.statusCode = 500; res.end() })
     try {

@@ -1,6 +1,6 @@
 // Source principals outside a mesh: signed peer assertions (README "Source principals").
 import { SignJWT } from 'jose'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createPeerAssertion, createPeerVerifier, PeerSecretError, peerHeaders, serviceAccountPrincipal } from '../src/index.ts'
 
 const SECRET = 'a-peer-secret-of-at-least-32-characters'
@@ -56,5 +56,50 @@ describe('peer assertions', () => {
   it('refuses short secrets', async () => {
     expect(() => createPeerVerifier('short', 'ratings')).toThrow(PeerSecretError)
     await expect(createPeerAssertion({ secret: 'short', principal: REVIEWS, audience: 'ratings' })).rejects.toThrow(PeerSecretError)
+  })
+
+  describe('verified assertions remembered by their exact string', () => {
+    const later = (seconds: number) => vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + seconds * 1000 })
+
+    it('a repeat is answered at once, with the same principal', async () => {
+      const v = createPeerVerifier(SECRET, 'ratings')
+      const token = await createPeerAssertion({ secret: SECRET, principal: REVIEWS, audience: 'ratings' })
+      const first = v.verify(token)
+      expect(first).toBeInstanceOf(Promise)
+      expect(await first).toEqual({ kind: 'verified', principal: REVIEWS })
+      expect(v.verify(token)).toEqual({ kind: 'verified', principal: REVIEWS })
+    })
+
+    it('a remembered assertion past its expiry (and the 5 s tolerance) is refused as expired', async () => {
+      const v = createPeerVerifier(SECRET, 'ratings')
+      const token = await createPeerAssertion({ secret: SECRET, principal: REVIEWS, audience: 'ratings', ttlSeconds: 10 })
+      expect(await v.verify(token)).toEqual({ kind: 'verified', principal: REVIEWS })
+      try {
+        later(12)
+        expect(v.verify(token)).toEqual({ kind: 'verified', principal: REVIEWS })
+        expect(await createPeerVerifier(SECRET, 'ratings').verify(token)).toEqual({ kind: 'verified', principal: REVIEWS })
+        later(16)
+        expect(await v.verify(token)).toEqual({ kind: 'invalid', reason: 'ERR_JWT_EXPIRED' })
+        expect(await createPeerVerifier(SECRET, 'ratings').verify(token)).toEqual({ kind: 'invalid', reason: 'ERR_JWT_EXPIRED' })
+      } finally {
+        vi.useRealTimers()
+      }
+    })
+
+    it('a refused assertion is not remembered: each try is verified in full', async () => {
+      const v = createPeerVerifier(SECRET, 'ratings')
+      const token = await createPeerAssertion({ secret: SECRET, principal: REVIEWS, audience: 'details' })
+      for (let i = 0; i < 2; i++) {
+        const result = v.verify(token)
+        expect(result).toBeInstanceOf(Promise)
+        expect(await result).toEqual({ kind: 'invalid', reason: 'ERR_JWT_CLAIM_VALIDATION_FAILED' })
+      }
+    })
+
+    it('another verifier (another workload) does not share what this one remembered', async () => {
+      const token = await createPeerAssertion({ secret: SECRET, principal: REVIEWS, audience: 'ratings' })
+      expect(await createPeerVerifier(SECRET, 'ratings').verify(token)).toEqual({ kind: 'verified', principal: REVIEWS })
+      expect(await createPeerVerifier(SECRET, 'details').verify(token)).toMatchObject({ kind: 'invalid' })
+    })
   })
 })

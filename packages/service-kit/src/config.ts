@@ -1,4 +1,4 @@
-import { envSchema } from 'env-schema'
+import { Ajv, type ValidateFunction } from 'ajv'
 
 /** A JSON schema for env vars: every property is one variable, with its type, default and pattern. */
 export interface EnvJsonSchema {
@@ -40,26 +40,43 @@ export class ConfigError extends Error {
 }
 
 /**
+ * env-schema's Ajv settings (coerce strings, fill defaults, drop unknown names, report every error), built on
+ * the first use rather than at import. `validateSchema: false` skips checking our schema against the JSON
+ * Schema meta-schema, whose compilation was about a fifth of a service's start-up; compiling still refuses
+ * an unknown keyword, an unknown type or a keyword value of the wrong type (config.test.ts).
+ */
+let ajv: Ajv | undefined
+const compiled = new WeakMap<EnvJsonSchema, ValidateFunction>()
+
+function validatorFor (schema: EnvJsonSchema): ValidateFunction {
+  let validate = compiled.get(schema)
+  if (validate === undefined) {
+    ajv ??= new Ajv({ allErrors: true, removeAdditional: true, useDefaults: true, coerceTypes: true, allowUnionTypes: true, addUsedSchema: false, validateSchema: false })
+    validate = ajv.compile({ ...schema, additionalProperties: false })
+    compiled.set(schema, validate)
+  }
+  return validate
+}
+
+/**
  * Validates `env` against `schema` (with coercion and defaults) and returns the typed result.
  * Throws a ConfigError whose message names each bad variable, so `server.ts` can exit non-zero with it.
  */
 export function loadEnv<T> (schema: EnvJsonSchema, env: NodeJS.ProcessEnv | Record<string, string | undefined>): T {
-  try {
-    // Only the schema's own names are read: the rest of the environment never reaches the config.
-    const picked: Record<string, string> = {}
-    for (const name of Object.keys(schema.properties)) {
-      const value = env[name]
-      if (value !== undefined && value !== '') picked[name] = value
-    }
-    return envSchema<T>({ schema: { ...schema, additionalProperties: false }, data: picked, dotenv: false, env: false })
-  } catch (err) {
-    throw new ConfigError(`invalid environment: ${describeEnvError(err)}`)
+  const validate = validatorFor(schema)
+  // Only the schema's own names are read: the rest of the environment never reaches the config.
+  const picked: Record<string, string> = {}
+  for (const name of Object.keys(schema.properties)) {
+    const value = env[name]
+    if (value !== undefined && value !== '') picked[name] = value
   }
+  if (!validate(picked)) throw new ConfigError(`invalid environment: ${describeEnvError(validate.errors ?? [])}`)
+  return picked as T
 }
 
-function describeEnvError (err: unknown): string {
-  const errors = (err as { errors?: Array<{ instancePath?: string, message?: string, params?: Record<string, unknown> }> }).errors
-  if (!Array.isArray(errors)) return (err as Error).message
+type EnvError = { instancePath?: string, message?: string, params?: Record<string, unknown> }
+
+function describeEnvError (errors: readonly EnvError[]): string {
   return errors.map((e) => {
     const name = e.instancePath?.replace(/^\//, '') || String(e.params?.missingProperty ?? '')
     return `${name} ${e.message ?? 'is invalid'}`

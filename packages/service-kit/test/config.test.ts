@@ -31,6 +31,18 @@ describe('loadEnv', () => {
     const required = { ...schema, properties: { ...schema.properties, SECRET: { type: 'string' } }, required: ['SECRET'] }
     expect(() => loadEnv(required, {})).toThrow(/SECRET/)
   })
+
+  it('refuses a schema with an unknown keyword, type or a keyword value of the wrong type (no meta-schema needed)', () => {
+    const broken = (property: Record<string, unknown>) => ({ type: 'object' as const, properties: { ...schema.properties, X: property } })
+    expect(() => loadEnv(broken({ type: 'string', minLenght: 1 }), {})).toThrow(/unknown keyword: "minLenght"/)
+    expect(() => loadEnv(broken({ type: 'integr' }), {})).toThrow(/type must be JSONType/)
+    expect(() => loadEnv(broken({ type: 'integer', minimum: '1' }), {})).toThrow(/minimum value must be/)
+    expect(() => loadEnv(broken({ enum: 'a' }), {})).toThrow(/enum value must be/)
+  })
+
+  it('reports every bad variable at once', () => {
+    expect(() => loadEnv(schema, { PORT: 'abc', LOG_LEVEL: 'loud' })).toThrow(/PORT .*; LOG_LEVEL /)
+  })
 })
 
 describe('parseProductId', () => {

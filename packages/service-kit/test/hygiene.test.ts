@@ -105,6 +105,25 @@ describe('framework errors', () => {
   })
 })
 
+describe('route schemas (compiled without the meta-schema check)', () => {
+  it.each([
+    [{ type: 'object', properties: { id: { type: 'string', maxLenght: 3 } } }, /unknown keyword: "maxLenght"/],
+    [{ type: 'object', properties: { id: { type: 'strin' } } }, /type must be JSONType/],
+    [{ type: 'object', properties: { id: { type: 'string', maxLength: '3' } } }, /maxLength value must be/],
+  ])('a broken schema still stops the app at start-up: %j', async (params, message) => {
+    const app = Fastify(serverOptions(false))
+    app.get('/items/:id', { schema: { params } }, async () => ({}))
+    await expect(app.ready()).rejects.toThrow(message)
+  })
+
+  it('validates and coerces as before', async () => {
+    const app = Fastify(serverOptions(false))
+    app.get('/items/:id', { schema: { params: { type: 'object', properties: { id: { type: 'integer', maximum: 9 } } } } }, async (req) => req.params)
+    expect((await app.inject('/items/7')).json()).toEqual({ id: 7 })
+    expect((await app.inject('/items/70')).statusCode).toBe(400)
+  })
+})
+
 describe('callNotFound from a matched route', () => {
   it('is a 404, not a 405', async () => {
     const app = await build()

@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOption
 import { createService, serverOptions } from '@bookinfo/service-kit'
 import { meshPolicyLayer } from '@bookinfo/mesh-policy'
 import type { Dispatcher } from 'undici'
-import { oidcLoginPlugin } from './auth/oidc/plugin.ts'
 import type { DiscoveryOptions } from './auth/oidc/discovery.ts'
 import { simpleLoginPlugin } from './auth/simple-login.ts'
 import { createBackendCaller } from './backends.ts'
@@ -61,6 +60,8 @@ export async function buildApp (
 
   // The login mode owns /login, /logout and the session; routes see it only through `app.authMode`.
   if (config.authMode === 'oidc' && config.oidc !== undefined) {
+    // Loaded only in this mode: the OAuth2 client, sessions and their Redis store are a fifth of the start-up.
+    const { oidcLoginPlugin } = await import('./auth/oidc/plugin.ts')
     await app.register(oidcLoginPlugin, {
       config: config.oidc,
       rateLimit: config.loginRateLimit,

@@ -3,10 +3,10 @@ import cookie from '@fastify/cookie'
 import session from '@fastify/session'
 import type { FastifyInstance } from 'fastify'
 import type { SessionConfig } from '../config.ts'
+import { SESSION_COOKIE } from './session-cookie.ts'
 import { createMemorySessionStore, createRedisSessionStore } from './session-stores.ts'
 
-/** Name of the session cookie, as upstream's Flask session. */
-export const SESSION_COOKIE = 'session'
+export { SESSION_COOKIE }
 
 /** Tokens of a signed-in user: kept in the server-side session, never sent to the browser. */
 export interface SessionTokens {

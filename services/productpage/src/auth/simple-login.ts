@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { SimpleLoginConfig } from '../config.ts'
 import { installAuthMode } from './auth-mode.ts'
 import { redirectTarget } from './redirect.ts'
-import { SESSION_COOKIE } from './session.ts'
+import { SESSION_COOKIE } from './session-cookie.ts'
 
 // A signed cookie value longer than this is not ours (ours is well under 300 bytes): skip the HMAC.
 const MAX_COOKIE_CHARS = 1024
