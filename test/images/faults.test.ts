@@ -105,19 +105,17 @@ describe('faults under load, compose stack', () => {
     // A new login once the IdP is back. The bundled IdP made new signing keys at its restart: productpage and the
     // policy fetch keys for an unknown key id at most every 30 s, so for up to 30 s a login ends on the clear
     // "could not be verified" page (README); logins from before end once the services have the new keys.
-    // Four in a row: the ingress spreads the callbacks over both replicas, and each fetches the new keys on its
-    // own, so one good login does not yet mean the next test can sign in on the other replica.
+    // The IdP made new keys: each replica fetches them on its own (at most every 30 s), so this test runs last
+    // in scripts/test-compose.sh, after every other test that signs in.
     const backAt = Date.now()
     let lastLogin = ''
-    let streak = 0
-    await eventually('logins on every replica after the IdP is back', async () => {
+    await eventually('a login after the IdP is back', async () => {
       const done = await new OidcBrowser().signIn(`${url}/login`, devPersonas().mod)
       lastLogin = done.page.status === 200 ? pageKind(200, done.page.body) : `${done.page.status} ${done.page.body.includes('could not be verified') ? 'could not be verified' : done.page.body.slice(0, 200)}`
-      streak = /^in\+details\+reviews/.test(lastLogin) ? streak + 1 : 0
-      return streak >= 4
-    }, 60_000)
+      return /^in\+details\+reviews/.test(lastLogin)
+    }, 45_000)
     checks['login after the IdP is back'] = lastLogin
-    console.log(`compose faults: four good logins in a row ${Math.round((Date.now() - backAt) / 1000)} s after the IdP was healthy again`)
+    console.log(`compose faults: first good login ${Math.round((Date.now() - backAt) / 1000)} s after the IdP was healthy again`)
 
     const slowest = [...samples].sort((a, b) => b.ms - a.ms).slice(0, 3).map((s) => `${s.client} ${Math.round(s.ms)} ms at ${Math.round(s.at)}`)
     console.log(`compose faults: ${samples.length} requests, pages ${JSON.stringify(countBy(samples, (s) => s.kind ?? s.error))}, slowest ${slowest.join(', ')}; ` +
