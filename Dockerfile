@@ -17,17 +17,29 @@ RUN command -v curl >/dev/null || { apt-get update && apt-get install -y --no-in
   && rm -rf /var/lib/apt/lists/*; }
 WORKDIR /app
 COPY ${APP_DIR}/dist/ /app/
-ENV NODE_ENV=production
+# NODE_COMPILE_CACHE: V8's code for the start-up modules, made once below, so a container does not parse and
+# compile them again at each start (README, "Measured images"). Node keys the cache by its version and the
+# uid, so a container run as another uid compiles as before; on a read-only root Node only reads it.
+ENV NODE_ENV=production NODE_COMPILE_CACHE=/app/.compile-cache
+RUN mkdir .compile-cache && chown 1000:1000 .compile-cache
 # build-images.sh removes the superseded (dangling) images of earlier builds by this label.
 LABEL bookinfo-ts.image="${APP_DIR}"
 # Numeric, so Kubernetes' runAsNonRoot can check it; the files stay root-owned and read-only to it.
 USER 1000:1000
+# Start the app once with its defaults (no network needed), wait for /health, stop it: Node writes the cache
+# on exit. The port is pinned for this run only: the IdP's default would be 9090.
+RUN PORT=9080 IDP_PORT=9080 node --max-semi-space-size=2 bin/server.js >/dev/null 2>&1 & pid=$!; \
+  for i in $(seq 150); do node -e "fetch('http://127.0.0.1:9080/health').then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))" && break; sleep 0.2; done; \
+  kill -TERM "$pid"; wait "$pid"; test -n "$(ls .compile-cache)" || { echo 'no compile cache written' >&2; exit 1; }
 # node is PID 1 and handles SIGTERM itself: stop accepting, finish in-flight requests, exit 0.
 STOPSIGNAL SIGTERM
 # node itself, no curl: the port the app listens on, GET /health must answer 200.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.IDP_PORT ?? process.env.PORT ?? 9080}/health`, { signal: AbortSignal.timeout(2500) }).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "bin/server.js"]
+# A young generation of at most 2 MiB per semi-space (V8's default grows to 16): measured on details under
+# load, RSS 110-118 MiB instead of 228-239 at the same CPU per request, and 3 MiB less at idle (README,
+# "Measured images"). It leaves room under the 256 MiB limit that compose and k8s/ set.
+CMD ["node", "--max-semi-space-size=2", "bin/server.js"]
 
 # details, productpage, ratings (v1): upstream's defaults are the code's defaults.
 FROM app AS service

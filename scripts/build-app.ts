@@ -2,7 +2,7 @@
 // every runtime dependency into dist/bin/server.js with esbuild, and lays out the few files read at run time
 // beside it. dist/ is the whole runtime: the images copy it and nothing else (no node_modules, no sources).
 // Why a bundle and not tsc emit: see the README's "Run in containers" section (measured there).
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { build } from 'esbuild'
@@ -63,7 +63,11 @@ const common = {
   // in a naming helper, which cost about a quarter of a service's CPU per request (scripts/bench.sh,
   // LOG_LEVEL=warn); whitespace-only keeps the names for free.
   minifyWhitespace: true,
-  legalComments: 'eof',
+  // Licence comments go to <file>.LEGAL.txt beside each file. Kept in the code, one of them (a name with an
+  // umlaut) made the bundle non-ASCII, and Node holds a module's source in memory for as long as it runs:
+  // as UTF-16 when any character is beyond ASCII, twice the bytes (2.2 MB more for details). esbuild writes
+  // the code itself as ASCII; the check at the end keeps it so.
+  legalComments: 'linked',
   logLevel: 'warning',
 } as const
 
@@ -72,6 +76,11 @@ await build({
   entryPoints: { [layout.entry?.[0] ?? 'server']: join(pkgDir, layout.entry?.[1] ?? 'src/server.ts') },
   outdir: join(out, 'bin'),
   format: 'esm',
+  // What the code loads with import() on first use (undici, the database drivers, productpage's OIDC stack,
+  // the mesh policy's evaluator) goes to chunks/ and is read only then: details' start-up bundle is 1.2 MB
+  // instead of 2.2, ratings' 1.4 instead of 3.7, and what is not read takes no memory.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   banner: { js: BANNER },
   external: OPTIONAL_EXTERNALS,
 })
@@ -98,6 +107,11 @@ for (const name of layout.assetPackages ?? []) {
   mkdirSync(target, { recursive: true })
   cpSync(join(root, 'package.json'), join(target, 'package.json'))
   cpSync(join(root, 'dist'), join(target, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') })
+}
+for (const file of readdirSync(join(out, 'bin'), { recursive: true, encoding: 'utf8' })) {
+  if (!/\.c?js$/.test(file)) continue
+  const at = readFileSync(join(out, 'bin', file)).findIndex((byte) => byte > 0x7f)
+  if (at >= 0) throw new Error(`build: dist/bin/${file} has a non-ASCII byte at offset ${at}; Node would keep its source as UTF-16 (twice the memory): escape it or move it to a .LEGAL.txt`)
 }
 writeFileSync(join(out, 'package.json'), `${JSON.stringify({ name: manifest.name, version: manifest.version, private: true, type: 'module' }, null, 2)}\n`)
 process.stdout.write(`built ${manifest.name} → dist/ (${Math.round(performance.now() - started)} ms)\n`)

@@ -1,5 +1,5 @@
 // Every image as Kubernetes runs it (read-only root, no capabilities): it starts as uid 1000, answers
-// /health, gives the same bytes as the process tests, and on SIGTERM finishes a request in flight and exits 0
+// /health, starts from its build-time compile cache, gives the same bytes as the process tests, and on SIGTERM finishes a request in flight and exits 0
 // within the grace period. Needs the images (./scripts/build-images.sh); scripts/test-compose.sh runs it.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -140,6 +140,14 @@ describe.each(CASES)('image $name', (c) => {
   it('has curl, as istio.io\'s tasks expect (`kubectl exec <pod> -- curl …`)', async () => {
     const run = await container.exec(['curl', '-sS', '-o', '/dev/null', '-w', '%{http_code}', `http://localhost:${c.port}/health`])
     expect(run).toMatchObject({ exitCode: 0, output: '200' })
+  })
+
+  it('starts from the V8 compile cache made at build time, with the memory flags compose and k8s/ set', async () => {
+    // A second instance on another port, stopped as soon as it listens; Node's own trace names each cache hit.
+    const run = await container.exec(['sh', '-c', 'PORT=9181 IDP_PORT=9181 NODE_OPTIONS=--max-old-space-size=128 NODE_DEBUG_NATIVE=COMPILE_CACHE ' +
+      'node --max-semi-space-size=2 --import ./bin/server.js -e "process.exit(0)" 2>&1'])
+    expect(run.exitCode).toBe(0)
+    expect(run.output).toContain('V8 code cache for ESM file:///app/bin/server.js was accepted')
   })
 
   it('answers the contract probe with the same bytes as the process tests', async () => {

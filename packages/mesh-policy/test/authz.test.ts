@@ -7,7 +7,7 @@ import { compilePolicy } from '../src/authz/compile.ts'
 import { createAuthorizer } from '../src/authz/evaluate.ts'
 import { stringTest } from '../src/authz/match.ts'
 import { trustDomainBundle } from '../src/authz/trust-domain.ts'
-import { parsePolicies } from '../src/index.ts'
+import { parsePolicies } from '../src/load/index.ts'
 
 function authorizer (...specs: string[]) {
   const text = specs.map((spec, i) => `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: p${i}\nspec:\n${spec}`).join('\n---\n')

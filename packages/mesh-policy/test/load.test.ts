@@ -4,7 +4,7 @@
 // - PeerAuthentication: https://istio.io/latest/docs/reference/config/security/peer_authentication/
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadPolicies, parsePolicies, PolicyLoadError, selectForWorkload } from '../src/index.ts'
+import { loadPolicies, parsePolicies, PolicyLoadError, selectForWorkload } from '../src/load/index.ts'
 import { ISTIO_DIR, policyDir, SECURITY_DIR } from './helpers.ts'
 
 const AP = (spec: string, name = 'p'): string =>

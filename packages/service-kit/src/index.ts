@@ -12,6 +12,7 @@ export {
 } from './outbound.ts'
 export { parseProductId } from './ids.ts'
 export { backendUrl } from './backend-url.ts'
+export { loadCommonJs } from './load-commonjs.ts'
 export { listenWithGrace, type ListenOptions } from './listen.ts'
 export { runService, type RunOptions } from './run.ts'
 export { createService, type Service, type ServiceOptions, type PolicyLayer, type RoutesPlugin, type FromSchema, type OutboundDeps } from './service.ts'

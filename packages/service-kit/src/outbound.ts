@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici'
 import { ConstantBackoff, TaskCancelledError, TimeoutStrategy, handleWhenResult, retry, timeout } from 'cockatiel'
+import { loadCommonJs } from './load-commonjs.ts'
 
 /** What an outbound call produced. Failures are values: callers render them, nothing throws past here. */
 export type OutboundResult =
@@ -48,7 +49,7 @@ let undici: Promise<Undici> | undefined
  */
 export async function fetchWithDeadline (url: string, opts: OutboundOptions): Promise<OutboundResult> {
   // Loaded before the deadline starts: the first call's budget is for the backend, not for our start-up.
-  const { request } = await (undici ??= import('undici'))
+  const { request } = await loadCommonJs(undici ??= import('undici'))
   // abortOnReturn: false: the call has ended (body read or destroyed) when fetchOnce returns, so there is
   // nothing left to abort; aborting anyway built an AbortError (with its stack) on every call.
   return timeout(opts.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false })

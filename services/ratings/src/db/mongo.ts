@@ -1,4 +1,5 @@
 import type { MongoClient } from 'mongodb'
+import { loadCommonJs } from '@bookinfo/service-kit'
 import type { DatabaseConfig } from '../config.ts'
 import { starsOf, type RatingsSource } from './source.ts'
 
@@ -12,7 +13,7 @@ export function mongoSource ({ mongoUrl, connectTimeoutMs, queryTimeoutMs }: Dat
   // The driver is loaded with the first query: ratings v1 (the default) never needs it, and loading it
   // at start-up cost every ratings process over 100 ms and several MiB.
   let driver: Promise<typeof import('mongodb')> | undefined
-  const driverOnce = () => (driver ??= import('mongodb'))
+  const driverOnce = () => (driver ??= loadCommonJs(import('mongodb')))
 
   const connected = async (): Promise<MongoClient> => {
     const { MongoClient } = await driverOnce()

@@ -1,4 +1,5 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise'
+import { loadCommonJs } from '@bookinfo/service-kit'
 import type { DatabaseConfig } from '../config.ts'
 import { starsOf, type LoadResult, type RatingsSource } from './source.ts'
 
@@ -11,7 +12,7 @@ export function mysqlSource ({ mysql, connectTimeoutMs, queryTimeoutMs }: Databa
   // The driver is loaded with the first query: ratings v1 (the default) never needs it, and loading it
   // at start-up cost every ratings process tens of milliseconds and several MiB.
   let pool: Promise<Pool> | undefined
-  const poolOnce = (): Promise<Pool> => (pool ??= import('mysql2/promise').then(({ createPool }) => createPool({
+  const poolOnce = (): Promise<Pool> => (pool ??= loadCommonJs(import('mysql2/promise')).then(({ createPool }) => createPool({
     host: mysql.host,
     port: mysql.port,
     user: mysql.user,
