@@ -145,7 +145,7 @@ describe.each(CASES)('image $name', (c) => {
   it('starts from the V8 compile cache made at build time, with the memory flags compose and k8s/ set', async () => {
     // A second instance on another port, stopped as soon as it listens; Node's own trace names each cache hit.
     const run = await container.exec(['sh', '-c', 'PORT=9181 IDP_PORT=9181 NODE_OPTIONS=--max-old-space-size=128 NODE_DEBUG_NATIVE=COMPILE_CACHE ' +
-      'node --max-semi-space-size=2 --import ./bin/server.js -e "process.exit(0)" 2>&1'])
+      'node --max-semi-space-size=4 --import ./bin/server.js -e "process.exit(0)" 2>&1'])
     expect(run.exitCode).toBe(0)
     expect(run.output).toContain('V8 code cache for ESM file:///app/bin/server.js was accepted')
   })
