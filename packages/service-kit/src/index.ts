@@ -13,6 +13,7 @@ export {
 export { parseProductId } from './ids.ts'
 export { backendUrl } from './backend-url.ts'
 export { loadCommonJs } from './load-commonjs.ts'
+export { collectStartupGarbage, type StartupGcResult } from './startup-gc.ts'
 export { listenWithGrace, type ListenOptions } from './listen.ts'
 export { runService, type RunOptions } from './run.ts'
 export { createService, type Service, type ServiceOptions, type PolicyLayer, type RoutesPlugin, type FromSchema, type OutboundDeps } from './service.ts'

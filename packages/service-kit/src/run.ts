@@ -4,6 +4,7 @@ import { createLogger } from './logger.ts'
 import { listenWithGrace } from './listen.ts'
 import { installMemoryReport, MEMORY_REPORT_SIGNAL } from './memory-report.ts'
 import { serverOptions } from './server-options.ts'
+import { collectStartupGarbage } from './startup-gc.ts'
 
 export interface RunOptions<C> {
   name: string
@@ -37,5 +38,6 @@ export async function runService<C> ({ name, loadConfig, buildApp }: RunOptions<
   const app = await buildApp(config, serverOptions(createLogger({ level: base.LOG_LEVEL, pretty, name })))
   const keepSignals = installMemoryReport(app) ? [MEMORY_REPORT_SIGNAL] : []
   await listenWithGrace(app, { host: base.HOST, port: base.PORT, graceMs: base.SHUTDOWN_GRACE_MS, delayMs: base.SHUTDOWN_DELAY_MS, keepSignals })
+  collectStartupGarbage().then((gc) => app.log.info(gc, 'start-up garbage collected'), () => {})
   return app
 }
