@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { getFreePort, startService, stopAll, type ManagedProcess } from '@bookinfo/test-helpers'
 import { POLICY_AUDIENCE, startPolicyIssuer, type PolicyIssuer } from '@bookinfo/test-helpers/hostile-tokens'
-import { startMariaDb, type MariaDb } from '@bookinfo/test-helpers/mariadb'
+import { ratingsMysqlEnv, startMariaDb, type MariaDb } from '@bookinfo/test-helpers/mariadb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -57,14 +57,7 @@ describe('the production build', () => {
   })
 
   it('ratings v2 reads a real MariaDB through the driver chunk, as the sources do', async () => {
-    const { built, sources } = await both('services/ratings', {
-      SERVICE_VERSION: 'v2',
-      DB_TYPE: 'mysql',
-      MYSQL_DB_HOST: db.host,
-      MYSQL_DB_PORT: String(db.port),
-      MYSQL_DB_USER: db.user,
-      MYSQL_DB_PASSWORD: db.password,
-    })
+    const { built, sources } = await both('services/ratings', { SERVICE_VERSION: 'v2', ...ratingsMysqlEnv(db) })
     const expected = await answer(`${sources}/ratings/0`)
     expect(expected.status).toBe(200)
     expect(await answer(`${built}/ratings/0`)).toEqual(expected)

@@ -29,7 +29,7 @@ server.listen(config.port, config.host, () => {
     ...seed.users.map((u) => `  ${u.email}${u.username ? ` or ${u.username}` : ''}  roles=${u.roles.join(',')}  password=${u.passwordEnv ? `$${u.passwordEnv} or the documented default` : 'see seed'}`),
   ]
   process.stdout.write(`${lines.join('\n')}\n`)
-  collectStartupGarbage().then((gc) => log('info', 'start-up garbage collected', { ...gc }), () => {})
+  collectStartupGarbage((gc) => log('info', 'start-up garbage collected', { ...gc }))
 })
 
 // As the services do (service-kit listenWithGrace): stop accepting, let in-flight requests finish, exit 0.

@@ -38,6 +38,6 @@ export async function runService<C> ({ name, loadConfig, buildApp }: RunOptions<
   const app = await buildApp(config, serverOptions(createLogger({ level: base.LOG_LEVEL, pretty, name })))
   const keepSignals = installMemoryReport(app) ? [MEMORY_REPORT_SIGNAL] : []
   await listenWithGrace(app, { host: base.HOST, port: base.PORT, graceMs: base.SHUTDOWN_GRACE_MS, delayMs: base.SHUTDOWN_DELAY_MS, keepSignals })
-  collectStartupGarbage().then((gc) => app.log.info(gc, 'start-up garbage collected'), () => {})
+  collectStartupGarbage((gc) => app.log.info(gc, 'start-up garbage collected'))
   return app
 }

@@ -19,6 +19,11 @@ export interface MariaDb {
   stop: () => Promise<void>
 }
 
+/** ratings' environment for this database: DB_TYPE=mysql and the MYSQL_DB_* connection variables. */
+export function ratingsMysqlEnv (db: MariaDb): Record<string, string> {
+  return { DB_TYPE: 'mysql', MYSQL_DB_HOST: db.host, MYSQL_DB_PORT: String(db.port), MYSQL_DB_USER: db.user, MYSQL_DB_PASSWORD: db.password }
+}
+
 export interface MariaDbOptions {
   /** SQL files loaded as root after start (the caller's own, e.g. ratings' `db/mysql-seed.sql`). */
   seedFiles: string[]

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { getFreePort } from '@bookinfo/test-helpers'
-import { startMariaDb, type MariaDb } from '@bookinfo/test-helpers/mariadb'
+import { ratingsMysqlEnv, startMariaDb, type MariaDb } from '@bookinfo/test-helpers/mariadb'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { appWith } from './build.ts'
@@ -28,11 +28,7 @@ let stopped = false
 function mysqlEnv (over: Record<string, string> = {}): Record<string, string> {
   return {
     SERVICE_VERSION: 'v2',
-    DB_TYPE: 'mysql',
-    MYSQL_DB_HOST: db.host,
-    MYSQL_DB_PORT: String(db.port),
-    MYSQL_DB_USER: db.user,
-    MYSQL_DB_PASSWORD: db.password,
+    ...ratingsMysqlEnv(db),
     DB_CONNECT_TIMEOUT_MS: '2000',
     DB_QUERY_TIMEOUT_MS: '1000',
     ...over,
