@@ -64,8 +64,9 @@ describe('the production build', () => {
   })
 
   it('reviews v2 calls ratings through the undici chunk and shows its stars, as the sources do', async () => {
-    const ratings = await both('services/ratings', {})
-    const ratingsPort = new URL(ratings.built).port
+    // One ratings (the build) serves both reviews.
+    const ratingsPort = String(await getFreePort())
+    procs.push(await startService(entry('services/ratings', true), { PORT: ratingsPort }))
     const env = { SERVICE_VERSION: 'v2', ENABLE_RATINGS: 'true', STAR_COLOR: 'black', RATINGS_HOSTNAME: '127.0.0.1', RATINGS_SERVICE_PORT: ratingsPort, HOSTNAME: 'reviews-v2-build' }
     const { built, sources } = await both('services/reviews', env)
     const expected = await answer(`${sources}/reviews/0`)
