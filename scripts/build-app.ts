@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } f
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { build } from 'esbuild'
+import { httpThroughRequire, lazyListFormat } from './build-plugins.ts'
 
 interface AppLayout {
   /** The entry point and the name of its bundle in dist/bin/ (default: src/server.ts → server.js). */
@@ -83,6 +84,7 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   banner: { js: BANNER },
   external: OPTIONAL_EXTERNALS,
+  plugins: [httpThroughRequire, lazyListFormat],
 })
 
 // pino's transport worker and pino-pretty, each as its own file (they run in a worker thread).
