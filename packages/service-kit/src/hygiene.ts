@@ -42,7 +42,7 @@ async function hygiene (app: FastifyInstance, opts: HygieneOptions): Promise<voi
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/'
     const allowed = METHODS.filter((m) => routes.find(m, path) !== null)
-    // A matched route that calls callNotFound() (e.g. @fastify/static for a missing file) is a plain 404.
+    // A matched route that calls callNotFound() (e.g. productpage's assets for a missing file) is a plain 404.
     if (allowed.length > 0 && !allowed.includes(request.method as HTTPMethod)) {
       return reply.code(405).header('allow', allowed.join(', ')).type('application/json')
         .send({ error: `method ${request.method} not allowed` })
