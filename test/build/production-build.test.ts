@@ -1,9 +1,10 @@
 // The production build (`pnpm build`, what the images and the benchmarks run) answers as the TypeScript
 // sources do in each mode that loads code on first use, from a chunk of the bundle: outbound calls (undici,
 // reviews v2 → ratings), the MySQL driver (ratings v2 on a real MariaDB) and the mesh policy's evaluator
-// (details with MESH_POLICY=on). The sources' answer is the expected one, so nothing here is hard-coded.
+// (details with MESH_POLICY=on) and productpage's assets (@fastify/send). The sources' answer is the expected one, so nothing here is hard-coded.
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
+import { get } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { getFreePort, startService, stopAll, type ManagedProcess } from '@bookinfo/test-helpers'
 import { POLICY_AUDIENCE, startPolicyIssuer, type PolicyIssuer } from '@bookinfo/test-helpers/hostile-tokens'
@@ -11,7 +12,7 @@ import { ratingsMysqlEnv, startMariaDb, type MariaDb } from '@bookinfo/test-help
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-const BUILT = ['services/details', 'services/ratings', 'services/reviews']
+const BUILT = ['services/details', 'services/ratings', 'services/reviews', 'services/productpage']
 const entry = (dir: string, built: boolean) => `${ROOT}${dir}/${built ? 'dist/bin/server.js' : 'src/server.ts'}`
 
 const procs: ManagedProcess[] = []
@@ -46,6 +47,16 @@ async function answer (url: string, headers: Record<string, string> = {}): Promi
   return { status: res.status, body: await res.text() }
 }
 
+/** The status of a plain GET with exactly these headers. */
+async function statusOf (url: string, headers: Record<string, string>): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    get(url, { headers }, (res) => {
+      res.resume()
+      resolve(res.statusCode ?? 0)
+    }).on('error', reject)
+  })
+}
+
 describe('the production build', () => {
   it('is ASCII only, so Node keeps each module\'s source as one byte per character', () => {
     for (const dir of BUILT) {
@@ -72,6 +83,24 @@ describe('the production build', () => {
     const expected = await answer(`${sources}/reviews/0`)
     expect(expected.body).toContain('"stars":5')
     expect(await answer(`${built}/reviews/0`)).toEqual(expected)
+  })
+
+  it('productpage serves its assets through the send chunk, as the sources do: whole, revalidated, in ranges', async () => {
+    const { built, sources } = await both('services/productpage', {})
+    const asset = async (base: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${base}/static/jquery.min.js`, { headers })
+      return { status: res.status, type: res.headers.get('content-type'), range: res.headers.get('content-range'), body: await res.text() }
+    }
+    const whole = await asset(sources)
+    expect(whole.status).toBe(200)
+    expect(await asset(built)).toEqual(whole)
+    for (const headers of [{ range: 'bytes=0-99' }, { range: 'bytes=99999999-' }]) expect(await asset(built, headers)).toEqual(await asset(sources, headers))
+    // Each copy has its own files (and so its own ETag): each must revalidate its own. node:http, because
+    // fetch adds Cache-Control: no-cache to a conditional request, which makes any server answer in full.
+    for (const base of [built, sources]) {
+      const etag = (await fetch(`${base}/static/jquery.min.js`)).headers.get('etag') ?? ''
+      expect(await statusOf(`${base}/static/jquery.min.js`, { 'if-none-match': etag })).toBe(304)
+    }
   })
 
   it('details enforces istio/security through the policy chunk, as the sources do', async () => {
