@@ -2,7 +2,7 @@
 // cache rely on must hold, every file of Bootstrap's dist folder but its maps and npm.js must be served, and the
 // file on disk is the expected body.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative, sep } from 'node:path'
+import { join, sep } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BOOTSTRAP_DIST, JQUERY_DIST } from '../src/plugins/static-assets.ts'
 import { useMockedApp } from './fixtures.ts'
@@ -16,7 +16,7 @@ describe('static assets over HTTP', () => {
   it('serves every file of Bootstrap\'s dist folder but its source maps and npm.js, byte for byte', async () => {
     const files = readdirSync(BOOTSTRAP_DIST, { recursive: true, encoding: 'utf8' })
       .filter((file) => statSync(join(BOOTSTRAP_DIST, file)).isFile())
-      .map((file) => relative(BOOTSTRAP_DIST, join(BOOTSTRAP_DIST, file)).split(sep).join('/'))
+      .map((file) => file.split(sep).join('/'))
     const served = files.filter((file) => !file.endsWith('.map') && file !== 'js/npm.js')
     expect(served.length).toBeGreaterThan(10)
     for (const file of files) {

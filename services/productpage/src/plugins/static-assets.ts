@@ -11,11 +11,11 @@ const JQUERY_DIST = dirname(fileURLToPath(import.meta.resolve('jquery/dist/jquer
 
 const staticSchema = { hide: true, response: { 200: { type: 'string' } } }
 
-interface SendModule { send: typeof import('@fastify/send').send }
 // @fastify/send is what @fastify/static serves files with: ETag, Last-Modified, conditional GET, ranges, the
 // content type. Used directly and loaded on the first asset request, it leaves out what @fastify/static adds
 // at start-up for features this page does not use (glob over the folder, directory lists, pre-compressed
 // files): productpage's idle RSS was 1.9 MiB lower without it (README, "Measured images").
+interface SendModule { send: typeof import('@fastify/send').send }
 let sendLoaded: Promise<SendModule> | undefined
 
 /** Bootstrap's files, as paths under its dist folder; its source maps and the npm.js shim are left out. */
